@@ -1,0 +1,113 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import type { Deps, HonoEnv } from "./deps.js";
+import { sameOriginOnly } from "./http/same-origin.js";
+import { loadSession } from "./http/session-middleware.js";
+import { authRoutes } from "./routes/auth.js";
+import { healthRoutes } from "./routes/health.js";
+import { settingsRoutes } from "./routes/settings.js";
+import { taskRoutes } from "./routes/tasks.js";
+import { layout } from "./views/layout.js";
+import { MessagePage } from "./views/message-page.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Builds the SmartTask web app from its dependencies. The core reads no environment and imports
+ * nothing runtime-specific: the Node and Worker entries build `deps` and hand them over.
+ *
+ * @example
+ * const app = createApp({ database, clock: systemClock, config, passwords, clientIp });
+ * serve({ fetch: app.fetch, port: 3000 });
+ */
+export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {}) {
+  const app = new Hono<HonoEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    c.set("db", deps.database.db);
+    await next();
+  });
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: "same-origin",
+    }),
+  );
+  // The layout comes before the checks below so that their refusals render as proper pages.
+  app.use("*", layout);
+  app.use("*", sameOriginOnly([deps.config.appUrl.origin, ...(options.extraOrigins ?? [])]));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HTTPException(413, { message: "That was more than SmartTask accepts at once (64 KiB). Shorten the notes and try again." });
+      },
+    }),
+  );
+  // Sign-in and registration never need the current session, which keeps them within their query budget.
+  app.use("*", async (c, next) => {
+    const path = c.req.path;
+    if (c.req.method === "POST" && (path === "/login" || path === "/register")) {
+      c.set("user", null);
+      c.set("session", null);
+      return next();
+    }
+    return loadSession(c, next);
+  });
+
+  app.get("/", (c) => c.redirect(c.var.user ? "/tasks" : "/login", 303));
+  app.route("/", authRoutes);
+  app.route("/tasks", taskRoutes);
+  app.route("/settings", settingsRoutes);
+  app.route("/healthz", healthRoutes);
+
+  app.notFound((c) => {
+    c.status(404);
+    return c.render(<MessagePage heading="Not found" message="There is nothing at this address." />, { title: "Not found" });
+  });
+
+  app.onError((err, c) => {
+    const status = err instanceof HTTPException ? err.status : 500;
+    if (status >= 500) console.error(JSON.stringify({ event: "http.error", path: c.req.path, message: err.message, stack: err.stack }));
+    const message = status >= 500 ? "Something went wrong on our side. Please try again in a moment." : err.message;
+    const heading = HEADINGS[status] ?? "Something went wrong";
+    c.status(status as 500);
+    c.header("Vary", "HX-Request");
+    if (c.req.header("HX-Request") === "true") {
+      return c.html(
+        <p class="alert" role="alert">
+          {message}
+        </p>,
+      );
+    }
+    try {
+      return c.render(<MessagePage heading={heading} message={message} />, { title: heading });
+    } catch {
+      return c.text(message);
+    }
+  });
+
+  return app;
+}
+
+const HEADINGS: Record<number, string> = {
+  403: "Request refused",
+  404: "Not found",
+  413: "Too large",
+  429: "Too many requests",
+};

@@ -1,0 +1,82 @@
+import type { computeHash } from "argon2id/lib/setup.js";
+import { constantTimeEqual } from "./bytes.js";
+
+/** OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane. */
+export const ARGON2_PARAMS = { memorySize: 19456, passes: 2, parallelism: 1, tagLength: 32 } as const;
+
+export interface PasswordHasher {
+  /** Returns a PHC string: `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`. */
+  hash(password: string): Promise<string>;
+  verify(phc: string, password: string): Promise<boolean>;
+  /** Pays the cost of a verification without an account, so a missing user answers as slowly as a real one. */
+  burn(password: string): Promise<void>;
+}
+
+/**
+ * argon2id over WebAssembly. The runtime supplies the loader because Node reads the .wasm
+ * from disk while workerd must import it as a compiled module (it refuses to compile bytes).
+ */
+export function createPasswordHasher(loadArgon2: () => Promise<computeHash>): PasswordHasher {
+  let argon2: Promise<computeHash> | undefined;
+  const compute = async (password: string, salt: Uint8Array, p: Argon2Params) => {
+    argon2 ??= loadArgon2();
+    return (await argon2)({
+      password: new TextEncoder().encode(password),
+      salt,
+      memorySize: p.memorySize,
+      passes: p.passes,
+      parallelism: p.parallelism,
+      tagLength: p.tagLength,
+    });
+  };
+  const dummySalt = new Uint8Array(16);
+
+  return {
+    async hash(password) {
+      const salt = crypto.getRandomValues(new Uint8Array(16));
+      const tag = await compute(password, salt, ARGON2_PARAMS);
+      return formatPhc(ARGON2_PARAMS, salt, tag);
+    },
+    async verify(phc, password) {
+      const parsed = parsePhc(phc);
+      if (!parsed) return false;
+      const tag = await compute(password, parsed.salt, parsed.params);
+      return constantTimeEqual(tag, parsed.tag);
+    },
+    async burn(password) {
+      await compute(password, dummySalt, ARGON2_PARAMS);
+    },
+  };
+}
+
+interface Argon2Params {
+  memorySize: number;
+  passes: number;
+  parallelism: number;
+  tagLength: number;
+}
+
+function formatPhc(p: Argon2Params, salt: Uint8Array, tag: Uint8Array): string {
+  return `$argon2id$v=19$m=${p.memorySize},t=${p.passes},p=${p.parallelism}$${b64(salt)}$${b64(tag)}`;
+}
+
+function parsePhc(phc: string): { params: Argon2Params; salt: Uint8Array; tag: Uint8Array } | null {
+  const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(phc);
+  if (!m) return null;
+  const salt = unb64(m[4]!);
+  const tag = unb64(m[5]!);
+  return {
+    params: { memorySize: Number(m[1]), passes: Number(m[2]), parallelism: Number(m[3]), tagLength: tag.length },
+    salt,
+    tag,
+  };
+}
+
+// PHC strings use standard base64 without padding.
+function b64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
+}
+
+function unb64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text + "=".repeat((4 - (text.length % 4)) % 4)), (ch) => ch.charCodeAt(0));
+}

@@ -1,0 +1,27 @@
+import type { Logger } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "./schema.js";
+
+/** The one Drizzle type every query is written against, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * The database seam handed to the app: a Drizzle handle plus a round-trip counter,
+ * so tests can hold every page and write to a query budget on any driver.
+ */
+export interface Database {
+  readonly db: Db;
+  /** Statements sent to the server since this handle was made. */
+  roundTrips(): number;
+  close(): Promise<void>;
+}
+
+/** A Drizzle logger that counts instead of printing: every statement Drizzle sends passes here. */
+export function roundTripCounter(): Logger & { count: number } {
+  return {
+    count: 0,
+    logQuery() {
+      this.count += 1;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import { users, type User } from "./schema.js";
+
+/** Inserts the user unless the email is taken; null tells the caller it was, without a second query. */
+export async function insertUserIfNew(
+  db: Db,
+  values: { email: string; name: string; passwordHash: string; timezone: string },
+  now: Date,
+): Promise<User | null> {
+  const rows = await db
+    .insert(users)
+    .values({ ...values, createdAt: now, updatedAt: now })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  return rows[0] ?? null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, email));
+  return row ?? null;
+}
+
+export async function updateUserProfile(
+  db: Db,
+  userId: string,
+  values: { name: string; timezone: string },
+  now: Date,
+): Promise<void> {
+  await db.update(users).set({ ...values, updatedAt: now }).where(eq(users.id, userId));
+}
+
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,28 @@
+import type { Context } from "hono";
+import type { PasswordHasher } from "./auth/password.js";
+import type { ValidSession } from "./auth/session.js";
+import type { Clock } from "./clock.js";
+import type { AppConfig } from "./config.js";
+import type { Database, Db } from "./db/database.js";
+import type { User } from "./db/schema.js";
+
+/** Everything the core needs from its runtime, built by an entry point and handed to createApp. */
+export interface Deps {
+  database: Database;
+  clock: Clock;
+  config: AppConfig;
+  passwords: PasswordHasher;
+  /** The client's address as this runtime knows it (socket, proxy header or CF-Connecting-IP). */
+  clientIp(c: Context): string;
+}
+
+/** The one Hono environment type: handlers read `c.var.deps`, `c.var.db` and `c.var.user`. */
+export interface HonoEnv {
+  Bindings: object;
+  Variables: {
+    deps: Deps;
+    db: Db;
+    user: User | null;
+    session: ValidSession | null;
+  };
+}

@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import { pingDatabase } from "../db/users.js";
+import type { HonoEnv } from "../deps.js";
+
+/** For load balancers and the deploy checklist: 200 when the database answers, else 503. */
+export const healthRoutes = new Hono<HonoEnv>();
+
+healthRoutes.get("/", async (c) => {
+  try {
+    await pingDatabase(c.var.db);
+    return c.json({ status: "ok", database: "ok" });
+  } catch (err) {
+    console.error(JSON.stringify({ event: "health.db_unreachable", message: (err as Error).message }));
+    return c.json({ status: "degraded", database: "unreachable" }, 503);
+  }
+});

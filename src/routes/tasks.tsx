@@ -1,0 +1,181 @@
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { countTasksByStatus, deleteTask, getTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
+import type { TaskStatus } from "../db/schema.js";
+import type { HonoEnv } from "../deps.js";
+import { field, readForm } from "../http/form.js";
+import { pageOrFragment, redirectAfterPost, safeNext, wantsFragment } from "../http/render.js";
+import { requireUser } from "../http/session-middleware.js";
+import { parseCursor, UUID } from "../tasks/cursor.js";
+import { dueWindows } from "../tasks/due.js";
+import { parseFilter } from "../tasks/filters.js";
+import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask } from "../tasks/task-input.js";
+import { TaskFormView } from "../views/task-form.js";
+import { TaskItem } from "../views/task-item.js";
+import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
+import { TaskPage } from "../views/task-page.js";
+import { currentListFilter, listUrl, loadList } from "./task-list.js";
+
+export const taskRoutes = new Hono<HonoEnv>();
+taskRoutes.use("*", requireUser);
+
+taskRoutes.get("/", async (c) => {
+  const params = new URL(c.req.url).searchParams;
+  const filter = parseFilter(params);
+  const cursor = parseCursor(params.get("cursor"), filter.sort);
+  const model = await loadList(c, filter, cursor);
+  return pageOrFragment(c, {
+    title: "Tasks",
+    page: () => <TaskListPage model={model} />,
+    // "Load more" asks for the next rows only; a filter change gets the whole results region.
+    fragment: () => (cursor ? <TaskRows tasks={model.tasks} ctx={model.ctx} filter={filter} nextCursor={model.nextCursor} /> : <TaskResults model={model} />),
+  });
+});
+
+taskRoutes.post("/", async (c) => {
+  const user = c.var.user!;
+  const body = await readForm(c.req.raw);
+  const form = taskFormFrom(body);
+  const back = safeNext(field(body, "next"));
+  const result = validateTask(form, user.timezone);
+  if (!result.ok) {
+    return pageOrFragment(
+      c,
+      {
+        title: "New task",
+        page: () => (
+          <>
+            <h1>New task</h1>
+            <TaskFormView form={form} errors={result.errors} back={back} />
+          </>
+        ),
+        fragment: () => <TaskFormView form={form} errors={result.errors} back={back} />,
+      },
+      422,
+    );
+  }
+  await insertTask(c.var.db, user.id, result.values, c.var.deps.clock.now());
+  if (!wantsFragment(c)) return c.redirect(back, 303);
+  // htmx: a fresh form in place of the one submitted, and the list re-read so the task shows where it sorts.
+  const model = await loadList(c, currentListFilter(c), null);
+  return c.html(
+    <>
+      <TaskFormView form={emptyTaskForm()} errors={{}} back={model.ctx.back} />
+      <TaskResults model={model} oob />
+    </>,
+  );
+});
+
+taskRoutes.get("/:id", async (c) => {
+  const task = await ownTask(c);
+  const user = c.var.user!;
+  const ctx = { now: c.var.deps.clock.now(), timezone: user.timezone, back: listUrl(currentListFilter(c)) };
+  return pageOrFragment(c, {
+    title: task.title,
+    page: () => <TaskPage task={task} ctx={ctx} />,
+    fragment: () => <TaskItem task={task} ctx={ctx} />,
+  });
+});
+
+taskRoutes.get("/:id/edit", async (c) => {
+  const task = await ownTask(c);
+  const back = listUrl(currentListFilter(c));
+  return pageOrFragment(c, {
+    title: `Edit ${task.title}`,
+    page: () => (
+      <>
+        <h1>Edit task</h1>
+        <TaskFormView form={taskFormOf(task)} errors={{}} taskId={task.id} back={`/tasks/${task.id}`} />
+      </>
+    ),
+    fragment: () => <TaskFormView form={taskFormOf(task)} errors={{}} taskId={task.id} back={back} inline />,
+  });
+});
+
+async function update(c: Context<HonoEnv>) {
+  const id = taskId(c);
+  const user = c.var.user!;
+  const body = await readForm(c.req.raw);
+  const form = taskFormFrom(body);
+  const back = safeNext(field(body, "next"), `/tasks/${id}`);
+  const result = validateTask(form, user.timezone);
+  if (!result.ok) {
+    // Only the owner's task may be shown again; someone else's id is a 404 even with bad input.
+    await ownTask(c);
+    return pageOrFragment(
+      c,
+      {
+        title: "Edit task",
+        page: () => (
+          <>
+            <h1>Edit task</h1>
+            <TaskFormView form={form} errors={result.errors} taskId={id} back={back} />
+          </>
+        ),
+        fragment: () => <TaskFormView form={form} errors={result.errors} taskId={id} back={back} inline />,
+      },
+      422,
+    );
+  }
+  const task = await updateTask(c.var.db, user.id, id, result.values, c.var.deps.clock.now());
+  if (!task) throw notFound();
+  return rowOrRedirect(c, task, back);
+}
+taskRoutes.post("/:id", update);
+taskRoutes.patch("/:id", update);
+
+async function remove(c: Context<HonoEnv>) {
+  const id = taskId(c);
+  const back = safeNext(field(await readForm(c.req.raw), "next"));
+  if (!(await deleteTask(c.var.db, c.var.user!.id, id))) throw notFound();
+  if (!wantsFragment(c)) return redirectAfterPost(c, back);
+  // The row is removed by hx-swap="delete"; the counts beside the list are refreshed out of band.
+  return c.html(await countsOob(c));
+}
+taskRoutes.post("/:id/delete", remove);
+taskRoutes.delete("/:id", remove);
+
+const changeStatus = (status: TaskStatus) => async (c: Context<HonoEnv>) => {
+  const id = taskId(c);
+  const back = safeNext(field(await readForm(c.req.raw), "next"));
+  const task = await setTaskStatus(c.var.db, c.var.user!.id, id, status, c.var.deps.clock.now());
+  if (!task) throw notFound();
+  return rowOrRedirect(c, task, back);
+};
+taskRoutes.post("/:id/complete", changeStatus("done"));
+taskRoutes.post("/:id/reopen", changeStatus("todo"));
+
+async function rowOrRedirect(c: Context<HonoEnv>, task: NonNullable<Awaited<ReturnType<typeof getTask>>>, back: string) {
+  if (!wantsFragment(c)) return c.redirect(back, 303);
+  const ctx = { now: c.var.deps.clock.now(), timezone: c.var.user!.timezone, back: listUrl(currentListFilter(c)) };
+  return c.html(
+    <>
+      <TaskItem task={task} ctx={ctx} />
+      {await countsOob(c)}
+    </>,
+  );
+}
+
+async function countsOob(c: Context<HonoEnv>) {
+  const user = c.var.user!;
+  const filter = currentListFilter(c);
+  const counts = await countTasksByStatus(c.var.db, user.id, filter, dueWindows(c.var.deps.clock.now(), user.timezone));
+  return <StatusCounts filter={filter} counts={counts} oob />;
+}
+
+function taskId(c: Context<HonoEnv>): string {
+  const id = c.req.param("id") ?? "";
+  // Not a UUID cannot be a task; answering here also keeps malformed ids away from the uuid column.
+  if (!UUID.test(id)) throw notFound();
+  return id.toLowerCase();
+}
+
+async function ownTask(c: Context<HonoEnv>) {
+  const task = await getTask(c.var.db, c.var.user!.id, taskId(c));
+  if (!task) throw notFound();
+  return task;
+}
+
+function notFound() {
+  return new HTTPException(404, { message: "There is no such task. It may have been deleted." });
+}

@@ -1,0 +1,68 @@
+import { DateTime } from "luxon";
+
+// luxon reads IANA zones through Intl, which Node and workerd both ship, and does the DST
+// arithmetic (gaps, repeated hours) we would otherwise get wrong by hand.
+
+/** The exact due moment: the given time that day, or the end of that day, in the owner's zone. */
+export function dueMoment(dueDate: string, dueTime: string | null, timezone: string): Date {
+  const day = DateTime.fromISO(dueDate, { zone: timezone });
+  const moment = dueTime
+    ? day.set({ hour: Number(dueTime.slice(0, 2)), minute: Number(dueTime.slice(3, 5)) })
+    : day.endOf("day");
+  return moment.toJSDate();
+}
+
+/** The owner's calendar date at `now`, as YYYY-MM-DD. */
+export function localDate(now: Date, timezone: string): string {
+  return DateTime.fromJSDate(now, { zone: timezone }).toISODate()!;
+}
+
+export interface DueWindows {
+  now: Date;
+  todayStart: Date;
+  todayEnd: Date;
+  /** End of the seventh day after today: the "next 7 days" filter runs up to here. */
+  weekEnd: Date;
+}
+
+export function dueWindows(now: Date, timezone: string): DueWindows {
+  const local = DateTime.fromJSDate(now, { zone: timezone });
+  return {
+    now,
+    todayStart: local.startOf("day").toJSDate(),
+    todayEnd: local.endOf("day").toJSDate(),
+    weekEnd: local.plus({ days: 7 }).endOf("day").toJSDate(),
+  };
+}
+
+/** Whole calendar days from the owner's today to `dueDate` (negative when past). */
+export function daysUntil(dueDate: string, now: Date, timezone: string): number {
+  const today = DateTime.fromJSDate(now, { zone: timezone }).startOf("day");
+  const due = DateTime.fromISO(dueDate, { zone: timezone }).startOf("day");
+  return Math.round(due.diff(today, "days").days);
+}
+
+/**
+ * True for an IANA zone name Intl can use (canonical or a tzdb alias such as Asia/Kolkata,
+ * which browsers report and PostgreSQL also knows). The length cap keeps junk away from Intl.
+ */
+export function isKnownTimezone(name: string): boolean {
+  if (name === "UTC" || knownZones().has(name)) return true;
+  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){1,2}$/.test(name) || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let zones: Set<string> | undefined;
+function knownZones(): Set<string> {
+  zones ??= new Set(Intl.supportedValuesOf("timeZone"));
+  return zones;
+}
+
+export function timezoneNames(): string[] {
+  return ["UTC", ...[...knownZones()].filter((z) => z !== "UTC").sort()];
+}

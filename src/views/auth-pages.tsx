@@ -1,0 +1,63 @@
+import type { FormErrors, RegisterForm } from "../auth/account-input.js";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/account-input.js";
+import { describedBy, Field, FormAlert } from "./fields.js";
+import { TimezoneSelect } from "./timezone-select.js";
+
+export function RegisterPage(props: { form: RegisterForm; errors: FormErrors<RegisterForm> }) {
+  const { form, errors } = props;
+  return (
+    <section class="narrow">
+      <h1>Create your account</h1>
+      <FormAlert message={errors.form} />
+      <form method="post" action="/register" novalidate>
+        <Field id="name" label="Name" error={errors.name}>
+          <input id="name" name="name" value={form.name} autocomplete="name" required maxlength={100} {...describedBy("name", errors.name)} />
+        </Field>
+        <Field id="email" label="Email" error={errors.email}>
+          <input id="email" name="email" type="email" value={form.email} autocomplete="email" required {...describedBy("email", errors.email)} />
+        </Field>
+        <Field id="password" label="Password" error={errors.password} hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters, not a common password.`}>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            required
+            minlength={PASSWORD_MIN}
+            maxlength={PASSWORD_MAX}
+            {...describedBy("password", errors.password, "hint")}
+          />
+        </Field>
+        <Field id="timezone" label="Timezone" error={errors.timezone} hint="Deadlines and reminders follow this zone.">
+          <TimezoneSelect value={form.timezone} error={errors.timezone} detect={!form.timezone || form.timezone === "UTC"} />
+        </Field>
+        <button type="submit" class="primary">Create account</button>
+      </form>
+      <p>
+        Already have an account? <a href="/login">Log in</a>.
+      </p>
+    </section>
+  );
+}
+
+export function LoginPage(props: { email: string; next: string; error?: string }) {
+  return (
+    <section class="narrow">
+      <h1>Log in</h1>
+      <FormAlert message={props.error} />
+      <form method="post" action="/login" novalidate>
+        <input type="hidden" name="next" value={props.next} />
+        <Field id="email" label="Email">
+          <input id="email" name="email" type="email" value={props.email} autocomplete="username" required />
+        </Field>
+        <Field id="password" label="Password">
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+        </Field>
+        <button type="submit" class="primary">Log in</button>
+      </form>
+      <p>
+        New here? <a href="/register">Create an account</a>.
+      </p>
+    </section>
+  );
+}

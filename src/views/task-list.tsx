@@ -1,0 +1,154 @@
+import type { Task, TaskStatus } from "../db/schema.js";
+import { filterQuery, isFiltered, type TaskFilter } from "../tasks/filters.js";
+import { emptyTaskForm } from "../tasks/task-input.js";
+import { TaskItem, type ItemContext } from "./task-item.js";
+import { TaskFormView } from "./task-form.js";
+import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels.js";
+
+export interface ListModel {
+  filter: TaskFilter;
+  tasks: Task[];
+  counts: Record<TaskStatus, number>;
+  nextCursor: string | null;
+  ctx: ItemContext;
+}
+
+const DUE_OPTIONS = [
+  ["", "Any time"],
+  ["overdue", "Overdue"],
+  ["today", "Due today"],
+  ["week", "Next 7 days"],
+  ["none", "No due date"],
+] as const;
+const SORT_OPTIONS = [
+  ["due", "Due date"],
+  ["priority", "Priority"],
+  ["created", "Newest"],
+  ["updated", "Recently updated"],
+] as const;
+
+/** The whole /tasks page: the new-task form, the filters, and the results region htmx refreshes. */
+export function TaskListPage(props: { model: ListModel }) {
+  const { filter } = props.model;
+  return (
+    <>
+      <h1>Your tasks</h1>
+      <details class="new-task" open={props.model.counts.todo + props.model.counts.in_progress + props.model.counts.done === 0}>
+        <summary>New task</summary>
+        <TaskFormView form={emptyTaskForm()} errors={{}} back={props.model.ctx.back} />
+      </details>
+      <form id="filters" class="filters" method="get" action="/tasks" role="search" hx-get="/tasks" hx-target="#task-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="change, submit">
+        <fieldset>
+          <legend>Status</legend>
+          {STATUS_OPTIONS.map(([value, label]) => (
+            <label class="chip">
+              <input type="checkbox" name="status" value={value} checked={filter.statuses.includes(value)} /> {label}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Priority</legend>
+          {PRIORITY_OPTIONS.map(([value, label]) => (
+            <label class="chip">
+              <input type="checkbox" name="priority" value={value} checked={filter.priorities.includes(value)} /> {label}
+            </label>
+          ))}
+        </fieldset>
+        <div class="row">
+          <div class="field">
+            <label for="filter-due">Due</label>
+            <select id="filter-due" name="due">
+              {DUE_OPTIONS.map(([value, label]) => (
+                <option value={value} selected={(filter.due ?? "") === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="filter-sort">Sort by</label>
+            <select id="filter-sort" name="sort">
+              {SORT_OPTIONS.map(([value, label]) => (
+                <option value={value} selected={filter.sort === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field grow">
+            <label for="filter-q">Search</label>
+            <input id="filter-q" type="search" name="q" value={filter.q} placeholder="Words in title or notes" hx-get="/tasks" hx-trigger="input changed delay:300ms" hx-include="closest form" hx-target="#task-results" hx-swap="outerHTML" hx-push-url="true" />
+          </div>
+          <button type="submit">Apply</button>
+        </div>
+      </form>
+      <TaskResults model={props.model} />
+    </>
+  );
+}
+
+/** The part of the list page that filters replace; an htmx filter request gets exactly this. */
+export function TaskResults(props: { model: ListModel; oob?: boolean }) {
+  const { filter, tasks, nextCursor, ctx } = props.model;
+  return (
+    <section id="task-results" aria-labelledby="results-heading" hx-swap-oob={props.oob ? "true" : undefined}>
+      <h2 id="results-heading" class="visually-hidden">
+        Results
+      </h2>
+      <StatusCounts filter={filter} counts={props.model.counts} />
+      <p class="summary" role="status" aria-live="polite">
+        {tasks.length === 0
+          ? isFiltered(filter)
+            ? "No tasks match these filters."
+            : "No tasks yet. Add your first one above."
+          : `Showing ${tasks.length}${nextCursor ? "+" : ""} ${tasks.length === 1 ? "task" : "tasks"}${isFiltered(filter) ? " matching your filters" : ""}.`}
+        {isFiltered(filter) ? (
+          <>
+            {" "}
+            <a href="/tasks">Clear filters</a>
+          </>
+        ) : null}
+      </p>
+      <ul id="task-list" class="tasks">
+        <TaskRows tasks={tasks} ctx={ctx} filter={filter} nextCursor={nextCursor} />
+      </ul>
+    </section>
+  );
+}
+
+/** Rows plus the "load more" row; the next page is exactly this again, swapped over that row. */
+export function TaskRows(props: { tasks: Task[]; ctx: ItemContext; filter: TaskFilter; nextCursor: string | null }) {
+  const { filter, nextCursor } = props;
+  const nextUrl = nextCursor ? `/tasks${filterQuery(filter, { cursor: nextCursor })}` : null;
+  return (
+    <>
+      {props.tasks.map((task) => (
+        <TaskItem task={task} ctx={props.ctx} />
+      ))}
+      {nextUrl ? (
+        <li class="more">
+          <a class="button" href={nextUrl} hx-get={nextUrl} hx-target="closest li" hx-swap="outerHTML">
+            Load more
+          </a>
+        </li>
+      ) : null}
+    </>
+  );
+}
+
+export function StatusCounts(props: { filter: TaskFilter; counts: Record<TaskStatus, number>; oob?: boolean }) {
+  const total = props.counts.todo + props.counts.in_progress + props.counts.done;
+  const withStatus = (statuses: TaskStatus[]) => `/tasks${filterQuery({ ...props.filter, statuses })}`;
+  return (
+    <nav id="status-counts" class="counts" aria-label="Tasks by status" hx-swap-oob={props.oob ? "true" : undefined}>
+      <a href={withStatus([])} aria-current={props.filter.statuses.length === 0 ? "true" : undefined}>
+        All <span class="count">{total}</span>
+      </a>
+      {STATUS_OPTIONS.map(([status]) => (
+        <a href={withStatus([status])} aria-current={props.filter.statuses.length === 1 && props.filter.statuses[0] === status ? "true" : undefined}>
+          {STATUS_LABELS[status]} <span class="count">{props.counts[status]}</span>
+        </a>
+      ))}
+    </nav>
+  );
+}

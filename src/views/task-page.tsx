@@ -1,0 +1,65 @@
+import type { Task } from "../db/schema.js";
+import { describeDue } from "../tasks/format.js";
+import type { ItemContext } from "./task-item.js";
+import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
+
+/** The task on its own page: everything about it, and the same actions as in the list. */
+export function TaskPage(props: { task: Task; ctx: ItemContext }) {
+  const { task, ctx } = props;
+  const done = task.status === "done";
+  const due = task.dueAt && task.dueDate ? describeDue({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.now, ctx.timezone) : null;
+  const at = (d: Date) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: ctx.timezone }).format(d);
+  return (
+    <article class={`task-page priority-${task.priority}${done ? " is-done" : ""}`}>
+      <p>
+        <a href="/tasks">← All tasks</a>
+      </p>
+      <h1>{task.title}</h1>
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>{STATUS_LABELS[task.status]}</dd>
+        <dt>Priority</dt>
+        <dd>{PRIORITY_LABELS[task.priority]}</dd>
+        <dt>Due</dt>
+        <dd>
+          {due ? (
+            <span class={`due due-${done ? "done" : due.state}`}>
+              {!done && due.state === "overdue" ? <strong>Overdue: </strong> : null}
+              <time datetime={due.iso}>{due.absolute}</time> ({due.relative})
+            </span>
+          ) : (
+            "No due date"
+          )}
+        </dd>
+        <dt>Created</dt>
+        <dd>{at(task.createdAt)}</dd>
+        <dt>Updated</dt>
+        <dd>{at(task.updatedAt)}</dd>
+        {task.completedAt ? (
+          <>
+            <dt>Completed</dt>
+            <dd>{at(task.completedAt)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {task.notes ? <div class="notes">{task.notes}</div> : <p class="muted">No notes.</p>}
+      <div class="actions">
+        <form method="post" action={`/tasks/${task.id}/${done ? "reopen" : "complete"}`} class="inline">
+          <input type="hidden" name="next" value={`/tasks/${task.id}`} />
+          <button type="submit" class="primary">
+            {done ? "Reopen" : "Mark done"}
+          </button>
+        </form>
+        <a class="button" href={`/tasks/${task.id}/edit`}>
+          Edit
+        </a>
+        <form method="post" action={`/tasks/${task.id}/delete`} class="inline" hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
+          <input type="hidden" name="next" value="/tasks" />
+          <button type="submit" class="danger">
+            Delete
+          </button>
+        </form>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,11 @@
+import { openNodeDatabase } from "../../src/db/node-database.js";
+
+/**
+ * The database a test file runs against: a fresh in-memory PGlite by default, or the real
+ * PostgreSQL server named by TEST_DATABASE_URL (migrated once by the global setup; tests keep
+ * apart by creating their own users, never by relying on an empty table).
+ */
+export function openTestDatabase() {
+  const url = process.env.TEST_DATABASE_URL;
+  return url ? openNodeDatabase({ url, migrate: false }) : openNodeDatabase({ dataDir: ":memory:" });
+}
