@@ -24,6 +24,8 @@ taskRoutes.get("/", async (c) => {
   const filter = parseFilter(params);
   const cursor = parseCursor(params.get("cursor"), filter.sort);
   const model = await loadList(c, filter, cursor);
+  // The address bar shows the canonical form of the filter (no empty fields), so shared links stay short.
+  if (!cursor && wantsFragment(c)) c.header("HX-Push-Url", model.ctx.back);
   return pageOrFragment(c, {
     title: "Tasks",
     page: () => <TaskListPage model={model} />,

@@ -22,6 +22,7 @@ export const layout = jsxRenderer(({ children, title }) => {
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${title} · SmartTask`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/app.css" />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>

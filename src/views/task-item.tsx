@@ -20,7 +20,7 @@ export function TaskItem(props: { task: Task; ctx: ItemContext }) {
     <li id={`task-${task.id}`} class={classes.filter(Boolean).join(" ")}>
       <form method="post" action={`/tasks/${task.id}/${toggle}`} hx-post={`/tasks/${task.id}/${toggle}`} hx-target="closest li" hx-swap="outerHTML" class="toggle">
         <input type="hidden" name="next" value={ctx.back} />
-        <button type="submit" class="check" aria-label={done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`} aria-pressed={done ? "true" : "false"}>
+        <button type="submit" class="check" aria-label={done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}>
           <span aria-hidden="true">{done ? "✓" : ""}</span>
         </button>
       </form>

@@ -96,19 +96,6 @@ export function TaskResults(props: { model: ListModel; oob?: boolean }) {
         Results
       </h2>
       <StatusCounts filter={filter} counts={props.model.counts} />
-      <p class="summary" role="status" aria-live="polite">
-        {tasks.length === 0
-          ? isFiltered(filter)
-            ? "No tasks match these filters."
-            : "No tasks yet. Add your first one above."
-          : `Showing ${tasks.length}${nextCursor ? "+" : ""} ${tasks.length === 1 ? "task" : "tasks"}${isFiltered(filter) ? " matching your filters" : ""}.`}
-        {isFiltered(filter) ? (
-          <>
-            {" "}
-            <a href="/tasks">Clear filters</a>
-          </>
-        ) : null}
-      </p>
       <ul id="task-list" class="tasks">
         <TaskRows tasks={tasks} ctx={ctx} filter={filter} nextCursor={nextCursor} />
       </ul>
@@ -136,19 +123,40 @@ export function TaskRows(props: { tasks: Task[]; ctx: ItemContext; filter: TaskF
   );
 }
 
+/**
+ * Counts per status (under every other filter) and the matching total. htmx refreshes this
+ * out of band whenever a task is completed, reopened or deleted, so it never goes stale.
+ */
 export function StatusCounts(props: { filter: TaskFilter; counts: Record<TaskStatus, number>; oob?: boolean }) {
-  const total = props.counts.todo + props.counts.in_progress + props.counts.done;
-  const withStatus = (statuses: TaskStatus[]) => `/tasks${filterQuery({ ...props.filter, statuses })}`;
+  const { filter, counts } = props;
+  const total = counts.todo + counts.in_progress + counts.done;
+  const matching = filter.statuses.length ? filter.statuses.reduce((n, s) => n + counts[s], 0) : total;
+  const withStatus = (statuses: TaskStatus[]) => `/tasks${filterQuery({ ...filter, statuses })}`;
   return (
-    <nav id="status-counts" class="counts" aria-label="Tasks by status" hx-swap-oob={props.oob ? "true" : undefined}>
-      <a href={withStatus([])} aria-current={props.filter.statuses.length === 0 ? "true" : undefined}>
-        All <span class="count">{total}</span>
-      </a>
-      {STATUS_OPTIONS.map(([status]) => (
-        <a href={withStatus([status])} aria-current={props.filter.statuses.length === 1 && props.filter.statuses[0] === status ? "true" : undefined}>
-          {STATUS_LABELS[status]} <span class="count">{props.counts[status]}</span>
+    <div id="status-counts" hx-swap-oob={props.oob ? "true" : undefined}>
+      <nav class="counts" aria-label="Tasks by status">
+        <a href={withStatus([])} aria-current={filter.statuses.length === 0 ? "true" : undefined}>
+          All <span class="count">{total}</span>
         </a>
-      ))}
-    </nav>
+        {STATUS_OPTIONS.map(([status]) => (
+          <a href={withStatus([status])} aria-current={filter.statuses.length === 1 && filter.statuses[0] === status ? "true" : undefined}>
+            {STATUS_LABELS[status]} <span class="count">{counts[status]}</span>
+          </a>
+        ))}
+      </nav>
+      <p class="summary" role="status" aria-live="polite">
+        {matching === 0
+          ? isFiltered(filter)
+            ? "No tasks match these filters."
+            : "No tasks yet. Add your first one above."
+          : `${matching} ${matching === 1 ? "task" : "tasks"}${isFiltered(filter) ? " match your filters" : ""}.`}
+        {isFiltered(filter) ? (
+          <>
+            {" "}
+            <a href="/tasks">Clear filters</a>
+          </>
+        ) : null}
+      </p>
+    </div>
   );
 }
