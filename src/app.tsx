@@ -6,6 +6,8 @@ import type { Deps, HonoEnv } from "./deps.js";
 import { sameOriginOnly } from "./http/same-origin.js";
 import { loadSession } from "./http/session-middleware.js";
 import { authRoutes } from "./routes/auth.js";
+import { devMailboxRoutes } from "./routes/dev-mailbox.js";
+import { emailRoutes } from "./routes/email.js";
 import { healthRoutes } from "./routes/health.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { taskRoutes } from "./routes/tasks.js";
@@ -49,7 +51,13 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
   );
   // The layout comes before the checks below so that their refusals render as proper pages.
   app.use("*", layout);
-  app.use("*", sameOriginOnly([deps.config.appUrl.origin, ...(options.extraOrigins ?? [])]));
+  app.use(
+    "*",
+    sameOriginOnly([deps.config.appUrl.origin, ...(options.extraOrigins ?? [])], {
+      // RFC 8058 one-click unsubscribe: the mail provider POSTs without cookies or Origin; the signed token is the credential.
+      exempt: (c) => c.req.method === "POST" && c.req.path === "/email/unsubscribe",
+    }),
+  );
   app.use(
     "*",
     bodyLimit({
@@ -75,6 +83,9 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
   app.route("/tasks", taskRoutes);
   app.route("/settings", settingsRoutes);
   app.route("/healthz", healthRoutes);
+  app.route("/email", emailRoutes);
+  // The dev mailbox exists only when mail is kept locally instead of sent.
+  if (deps.mailer.kind === "dev") app.route("/dev/mailbox", devMailboxRoutes);
 
   app.notFound((c) => {
     c.status(404);

@@ -5,6 +5,7 @@ import type { Clock } from "./clock.js";
 import type { AppConfig } from "./config.js";
 import type { Database, Db } from "./db/database.js";
 import type { User } from "./db/schema.js";
+import type { Mailer } from "./email/mailer.js";
 
 /** Everything the core needs from its runtime, built by an entry point and handed to createApp. */
 export interface Deps {
@@ -12,6 +13,8 @@ export interface Deps {
   clock: Clock;
   config: AppConfig;
   passwords: PasswordHasher;
+  /** Where reminder email goes: Postmark, or the dev mailbox when no token is configured. */
+  mailer: Mailer;
   /** The client's address as this runtime knows it (socket, proxy header or CF-Connecting-IP). */
   clientIp(c: Context): string;
 }

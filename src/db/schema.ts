@@ -1,11 +1,16 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   date,
   index,
+  integer,
+  jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   time,
   timestamp,
@@ -23,6 +28,15 @@ export const users = pgTable("users", {
   timezone: text("timezone").notNull().default("UTC"),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
   updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+  remindersEnabled: boolean("reminders_enabled").notNull().default(true),
+  /** Local hour (0-23) at which the day's reminders go out. */
+  reminderHour: smallint("reminder_hour").notNull().default(8),
+  /** Days before a due date to remind; the due day itself always counts. */
+  leadDays: smallint("lead_days").array().notNull().default(sql`'{2,1}'::smallint[]`),
+  overdueReminders: boolean("overdue_reminders").notNull().default(true),
+  reminderDelivery: text("reminder_delivery", { enum: ["digest", "per_task"] }).notNull().default("digest"),
+  /** Set when the mail provider reports the address inactive; reminders stay off until cleared. */
+  remindersPausedReason: text("reminders_paused_reason"),
 });
 
 /** Lucia-guide sessions: the cookie holds `id.secret`; only SHA-256(secret) is stored. */
@@ -79,6 +93,7 @@ export const tasks = pgTable(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
     completedAt: timestamptz("completed_at"),
+    remindersEnabled: boolean("reminders_enabled").notNull().default(true),
   },
   (t) => [
     index("tasks_user_due_idx").on(t.userId, t.dueAt, t.id),
@@ -93,7 +108,108 @@ export const tasks = pgTable(
   ],
 );
 
+export const outboxStatus = pgEnum("outbox_status", ["pending", "sending", "sent", "failed", "suppressed", "expired"]);
+
+/**
+ * Reminder emails waiting to be sent, or sent. The scan inserts rows under a unique dedupe key
+ * (`digest:<user>:<local date>` or `task:<task>:<slot>:<due date>`) with ON CONFLICT DO NOTHING,
+ * so no run, however repeated or overlapping, can queue the same reminder twice.
+ */
+export const reminderOutbox = pgTable(
+  "reminder_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["digest", "task"] }).notNull(),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    localDate: date("local_date", { mode: "string" }).notNull(),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamptz("next_attempt_at").notNull(),
+    leaseUntil: timestamptz("lease_until"),
+    /** A digest is worth sending only on its own local day; after this it is marked expired. */
+    expiresAt: timestamptz("expires_at").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    htmlBody: text("html_body").notNull(),
+    textBody: text("text_body").notNull(),
+    unsubscribeUrl: text("unsubscribe_url").notNull(),
+    messageId: text("message_id"),
+    lastError: text("last_error"),
+    createdAt: timestamptz("created_at").notNull(),
+    sentAt: timestamptz("sent_at"),
+  },
+  (t) => [
+    index("reminder_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("reminder_outbox_user_idx").on(t.userId, t.createdAt),
+  ],
+);
+
+/** Which tasks each reminder email covered, for the task page's reminder history. */
+export const reminderItems = pgTable(
+  "reminder_items",
+  {
+    outboxId: uuid("outbox_id")
+      .notNull()
+      .references(() => reminderOutbox.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    grp: text("grp", { enum: ["overdue", "today", "soon"] }).notNull(),
+    slot: text("slot").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.outboxId, t.taskId] }), index("reminder_items_task_idx").on(t.taskId)],
+);
+
+/**
+ * Users the scan has handled for a local date, whether or not anything was due: the next run
+ * skips them, so a run bounded in batches continues where the previous one stopped.
+ */
+export const reminderScans = pgTable(
+  "reminder_scans",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    localDate: date("local_date", { mode: "string" }).notNull(),
+    scannedAt: timestamptz("scanned_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.localDate] })],
+);
+
+/** Email action links are single-use: a link's nonce is recorded here when it is used. */
+export const usedActionTokens = pgTable("used_action_tokens", {
+  nonce: text("nonce").primaryKey(),
+  usedAt: timestamptz("used_at").notNull(),
+});
+
+/** Without a Postmark token, mail is kept here and shown at /dev/mailbox instead of being sent. */
+export const devMailbox = pgTable(
+  "dev_mailbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    toAddress: text("to_address").notNull(),
+    fromAddress: text("from_address").notNull(),
+    subject: text("subject").notNull(),
+    htmlBody: text("html_body").notNull(),
+    textBody: text("text_body").notNull(),
+    headers: jsonb("headers").$type<{ Name: string; Value: string }[]>().notNull(),
+    messageStream: text("message_stream").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (t) => [index("dev_mailbox_to_idx").on(t.toAddress, t.createdAt)],
+);
+
+/** Secrets the app generates for itself (the email-link signing key when none is configured). */
+export const appSecrets = pgTable("app_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+});
+
 export type User = typeof users.$inferSelect;
+export type OutboxRow = typeof reminderOutbox.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type TaskPriority = (typeof taskPriority.enumValues)[number];
 export type TaskStatus = (typeof taskStatus.enumValues)[number];

@@ -17,6 +17,7 @@ export interface TaskValues {
   dueDate: string | null;
   dueTime: string | null;
   dueAt: Date | null;
+  remindersEnabled: boolean;
 }
 
 export async function insertTask(db: Db, userId: string, values: TaskValues, now: Date): Promise<Task> {

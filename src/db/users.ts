@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
+import type { ReminderSettings } from "./reminder-prefs.js";
 import { users, type User } from "./schema.js";
 
 /** Inserts the user unless the email is taken; null tells the caller it was, without a second query. */
@@ -21,13 +22,20 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | nul
   return row ?? null;
 }
 
-export async function updateUserProfile(
+/**
+ * Saves the settings page in one statement. Turning reminders on also lifts a pause the mail
+ * provider caused (an address it reported inactive), since the person says it works again.
+ */
+export async function updateUserSettings(
   db: Db,
   userId: string,
-  values: { name: string; timezone: string },
+  values: { name: string; timezone: string } & ReminderSettings,
   now: Date,
 ): Promise<void> {
-  await db.update(users).set({ ...values, updatedAt: now }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ ...values, updatedAt: now, ...(values.remindersEnabled ? { remindersPausedReason: null } : {}) })
+    .where(eq(users.id, userId));
 }
 
 export async function pingDatabase(db: Db): Promise<void> {

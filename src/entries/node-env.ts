@@ -19,7 +19,20 @@ const schema = z.object({
       message: "APP_URL must be an http(s) URL such as https://tasks.example.com",
     }),
   TRUST_PROXY: z.enum(["true", "false", ""]).default("false"),
+  /** Reminder emails: Postmark when a server token is set, else kept in the dev mailbox. */
+  POSTMARK_SERVER_TOKEN: optional(z.string()),
+  POSTMARK_API_URL: optional(z.url({ protocol: /^https?$/, error: "POSTMARK_API_URL must be an http(s) URL" })),
+  POSTMARK_MESSAGE_STREAM: z.string().default("outbound"),
+  EMAIL_FROM: z.string().default("SmartTask <reminders@smarttask.localhost>"),
+  SIGNING_SECRET: optional(z.string().min(32, "SIGNING_SECRET must be at least 32 characters")),
+  /** off: no in-process schedule (another process or the Worker's cron runs the reminders). */
+  REMINDERS: z.enum(["on", "off"], { error: "REMINDERS must be on or off" }).default("on"),
 });
+
+/** An optional variable: unset and empty both mean "not configured". */
+function optional<T extends z.ZodType<string>>(inner: T) {
+  return z.preprocess((v) => (v === "" ? undefined : v), inner.optional());
+}
 
 export type NodeEnv = z.infer<typeof schema>;
 

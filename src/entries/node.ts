@@ -1,26 +1,37 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { Context } from "hono";
+import { Hono, type Context } from "hono";
 import { createApp } from "../app.js";
 import { loadArgon2ForNode } from "../auth/argon2-node.js";
 import { createPasswordHasher } from "../auth/password.js";
 import { systemClock } from "../clock.js";
 import { openNodeDatabase } from "../db/node-database.js";
+import { lockDataDir, writeControlFile } from "./data-dir.js";
 import { ConfigError, parseNodeEnv } from "./node-env.js";
+import { appUrlOf, nodeAppConfig, nodeMailer } from "./node-mail.js";
+import { ensureWritable, rootCause } from "./node-startup.js";
+import { startReminderSchedule } from "./reminder-jobs.js";
+import { runEndpoint } from "./run-endpoint.js";
 
 /** The Node entry: reads the environment, builds the dependencies, serves the app and static/. */
 async function main() {
   const env = parseNodeEnv(process.env);
-  const appUrl = new URL(env.APP_URL ?? `http://localhost:${env.PORT}`);
+  const appUrl = appUrlOf(env);
   // Without APP_URL the app is local: both spellings of loopback count as its own origin.
   const extraOrigins = env.APP_URL ? [] : [`http://127.0.0.1:${env.PORT}`];
 
-  if (!env.DATABASE_URL) ensureWritable(env.DATA_DIR);
+  const cleanups: (() => unknown)[] = [];
+  if (!env.DATABASE_URL) {
+    ensureWritable(env.DATA_DIR);
+    const lock = lockDataDir(env.DATA_DIR);
+    if ("heldBy" in lock) throw new ConfigError(`DATA_DIR ${env.DATA_DIR} is in use by process ${lock.heldBy} (another npm start or npm run reminders)`);
+    cleanups.push(lock.release);
+  }
   const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR }).catch((err: Error) => {
-    throw new ConfigError(`could not open the database (${env.DATABASE_URL ? "DATABASE_URL" : `DATA_DIR ${env.DATA_DIR}`}): ${err.message}`);
+    throw new ConfigError(`could not open the database (${env.DATABASE_URL ? "DATABASE_URL" : `DATA_DIR ${env.DATA_DIR}`}): ${rootCause(err)}`);
   });
 
   const trustProxy = env.TRUST_PROXY === "true";
@@ -33,40 +44,41 @@ async function main() {
     return getConnInfo(c).remote.address ?? "unknown";
   };
 
+  const jobDeps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrl) };
   const app = createApp(
-    { database, clock: systemClock, config: { appUrl }, passwords: createPasswordHasher(loadArgon2ForNode), clientIp },
+    { ...jobDeps, clock: systemClock, passwords: createPasswordHasher(loadArgon2ForNode), clientIp },
     { extraOrigins },
   );
-  const server = new (await import("hono")).Hono();
+  const runSecret = randomBytes(32).toString("hex");
+  const server = new Hono();
   server.use("*", serveStatic({ root: "./static" }));
+  server.post("/internal/reminders/run", runEndpoint(jobDeps, runSecret));
   server.route("/", app);
 
   const http = serve({ fetch: server.fetch, port: env.PORT }, () => {
-    console.log(`SmartTask is running at ${appUrl.origin} (database: ${env.DATABASE_URL ? "PostgreSQL" : `embedded, ${resolve(env.DATA_DIR)}`})`);
+    console.log(`SmartTask is running at ${appUrl.origin} (database: ${env.DATABASE_URL ? "PostgreSQL" : `embedded, ${resolve(env.DATA_DIR)}`}; email: ${jobDeps.mailer.kind === "dev" ? "dev mailbox at /dev/mailbox" : "Postmark"})`);
+    if (!env.DATABASE_URL) cleanups.push(writeControlFile(env.DATA_DIR, { pid: process.pid, port: env.PORT, secret: runSecret }));
+    if (env.REMINDERS === "on") cleanups.push(startReminderSchedule(jobDeps));
   });
   http.on("error", (err: NodeJS.ErrnoException) => {
+    cleanups.forEach((clean) => clean());
     fail(err.code === "EADDRINUSE" ? `port ${env.PORT} is already in use; stop the other server or set PORT` : err.message);
   });
 
   const shutdown = () => {
     http.close();
-    database.close().finally(() => process.exit(0));
+    database.close().finally(() => {
+      cleanups.reverse().forEach((clean) => clean());
+      process.exit(0);
+    });
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 }
 
-function ensureWritable(dir: string) {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new ConfigError(`DATA_DIR ${dir} is not a writable directory`);
-  }
-}
-
 function fail(message: string): never {
-  console.error(`SmartTask could not start: ${message}`);
+  // Exactly one line, whatever the message holds.
+  console.error(`SmartTask could not start: ${message.replace(/\s*\n\s*/g, " ").trim()}`);
   process.exit(1);
 }
 

@@ -2,17 +2,28 @@ import { z } from "zod";
 
 /**
  * The Worker's bindings.
- * Secrets: DATABASE_URL (Neon connection string, `wrangler secret put DATABASE_URL`).
- * Variables: APP_URL (public origin, in wrangler.toml [vars]).
+ * Secrets (`wrangler secret put NAME`): DATABASE_URL (Neon connection string),
+ *   POSTMARK_SERVER_TOKEN, SIGNING_SECRET (signs email links).
+ * Variables ([vars] in wrangler.toml): APP_URL, EMAIL_FROM, POSTMARK_MESSAGE_STREAM, POSTMARK_API_URL.
  */
 export interface Env {
   DATABASE_URL: string;
   APP_URL: string;
+  POSTMARK_SERVER_TOKEN?: string;
+  POSTMARK_API_URL?: string;
+  POSTMARK_MESSAGE_STREAM?: string;
+  EMAIL_FROM?: string;
+  SIGNING_SECRET?: string;
 }
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "DATABASE_URL must be a postgres:// connection string"),
   APP_URL: z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL" }),
+  POSTMARK_SERVER_TOKEN: z.string().optional(),
+  POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  POSTMARK_MESSAGE_STREAM: z.string().optional(),
+  EMAIL_FROM: z.string().optional(),
+  SIGNING_SECRET: z.string().min(32).optional(),
 });
 
 /** Checks the bindings before the app runs; a wrong one becomes a clear 500, not a crash later. */

@@ -8,6 +8,10 @@ import { createPasswordHasher } from "../auth/password.js";
 import { systemClock } from "../clock.js";
 import { roundTripCounter, type Database } from "../db/database.js";
 import * as schema from "../db/schema.js";
+import { createDevMailer } from "../email/dev-mailer.js";
+import { createPostmarkMailer } from "../email/postmark-mailer.js";
+import { runReminders } from "../reminders/scan.js";
+import { sendPending } from "../reminders/send.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
 
 // workerd refuses to compile WebAssembly from bytes at run time, so the .wasm files are imported
@@ -32,20 +36,40 @@ function openWorkerDatabase(url: string): Database {
 
 const passwords = createPasswordHasher(loadArgon2);
 
+/** Everything a request or a cron run needs, built from the bindings for this invocation. */
+function jobDeps(env: Env) {
+  const database = openWorkerDatabase(env.DATABASE_URL);
+  const mailer = env.POSTMARK_SERVER_TOKEN
+    ? createPostmarkMailer({ serverToken: env.POSTMARK_SERVER_TOKEN, apiUrl: env.POSTMARK_API_URL })
+    : createDevMailer(database, systemClock);
+  const config = {
+    appUrl: new URL(env.APP_URL),
+    emailFrom: env.EMAIL_FROM,
+    messageStream: env.POSTMARK_MESSAGE_STREAM,
+    signingSecret: env.SIGNING_SECRET,
+  };
+  return { database, mailer, config };
+}
+
 export default {
   async fetch(request, env, ctx) {
     const checked = checkWorkerEnv(env);
     if (!checked.ok) return new Response(checked.message, { status: 500 });
-    const database = openWorkerDatabase(checked.env.DATABASE_URL);
     const app = createApp({
-      database,
+      ...jobDeps(checked.env),
       clock: systemClock,
-      config: { appUrl: new URL(checked.env.APP_URL) },
       passwords,
       clientIp: (c) => c.req.header("cf-connecting-ip") ?? "unknown",
     });
     return app.fetch(request, env, ctx);
   },
-  // The hourly deadline scan arrives with the reminders feature; until then the trigger is a no-op.
-  async scheduled() {},
+  /** The hourly Cron Trigger: the same scan and send as every other runtime. */
+  async scheduled(controller, env) {
+    const checked = checkWorkerEnv(env);
+    if (!checked.ok) throw new Error(checked.message);
+    const deps = jobDeps(checked.env);
+    const now = new Date(controller.scheduledTime);
+    await runReminders(deps, now);
+    await sendPending(deps, now);
+  },
 } satisfies ExportedHandler<Env>;

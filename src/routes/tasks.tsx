@@ -14,6 +14,8 @@ import { TaskFormView } from "../views/task-form.js";
 import { TaskItem } from "../views/task-item.js";
 import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
 import { TaskPage } from "../views/task-page.js";
+import { TaskReminders } from "../views/task-reminders.js";
+import { reminderHistory } from "../db/reminder-prefs.js";
 import { currentListFilter, listUrl, loadList } from "./task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>();
@@ -72,9 +74,16 @@ taskRoutes.get("/:id", async (c) => {
   const task = await ownTask(c);
   const user = c.var.user!;
   const ctx = { now: c.var.deps.clock.now(), timezone: user.timezone, back: listUrl(currentListFilter(c)) };
+  // The reminder history is only on the full page; the fragment is the list row.
+  const history = wantsFragment(c) ? [] : await reminderHistory(c.var.db, user.id, task.id);
   return pageOrFragment(c, {
     title: task.title,
-    page: () => <TaskPage task={task} ctx={ctx} />,
+    page: () => (
+      <>
+        <TaskPage task={task} ctx={ctx} />
+        <TaskReminders task={task} user={user} history={history} now={ctx.now} />
+      </>
+    ),
     fragment: () => <TaskItem task={task} ctx={ctx} />,
   });
 });

@@ -30,7 +30,8 @@ export function parseCursor(raw: string | null, sort: SortKey): Cursor | null {
     if (typeof value !== "object" || value === null) return null;
     const { at, rank, id } = value as Record<string, unknown>;
     if (typeof id !== "string" || !UUID.test(id)) return null;
-    if (!(at === null || (typeof at === "number" && Number.isFinite(at)))) return null;
+    // Only instants the database can take back: a wild number would otherwise fail the query.
+    if (!(at === null || (typeof at === "number" && at >= MIN_AT && at <= MAX_AT))) return null;
     if ((sort === "created" || sort === "updated") && at === null) return null;
     if (sort === "priority" && !(typeof rank === "number" && Number.isInteger(rank) && rank >= 0 && rank <= 3)) return null;
     return { at, id, ...(typeof rank === "number" ? { rank } : {}) };
@@ -38,6 +39,9 @@ export function parseCursor(raw: string | null, sort: SortKey): Cursor | null {
     return null;
   }
 }
+
+const MIN_AT = Date.parse("0001-01-01T00:00:00.000Z");
+const MAX_AT = Date.parse("9999-12-31T23:59:59.999Z");
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,4 +1,6 @@
 import type { FormErrors } from "../auth/account-input.js";
+import type { ReminderErrors, ReminderForm } from "../reminders/prefs-input.js";
+import { MAX_LEAD_DAYS } from "../reminders/slots.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
 
@@ -7,14 +9,27 @@ export interface SettingsForm {
   timezone: string;
 }
 
-export function SettingsPage(props: { form: SettingsForm; errors: FormErrors<SettingsForm>; saved?: boolean }) {
-  const { form, errors } = props;
+const HOURS = Array.from({ length: 24 }, (_, h) => [String(h), `${String(h).padStart(2, "0")}:00`] as const);
+
+export function SettingsPage(props: {
+  form: SettingsForm;
+  reminders: ReminderForm;
+  pausedReason: string | null;
+  errors: FormErrors<SettingsForm> & ReminderErrors;
+  saved?: boolean;
+}) {
+  const { form, errors, reminders } = props;
   return (
     <section class="narrow">
       <h1>Settings</h1>
       {props.saved ? (
         <p class="notice" role="status">
           Settings saved.
+        </p>
+      ) : null}
+      {props.pausedReason ? (
+        <p class="alert" role="alert">
+          Reminders are paused: {props.pausedReason} Check your address, then save with reminders on to resume.
         </p>
       ) : null}
       <FormAlert message={Object.keys(errors).length ? "Please correct the fields marked below." : undefined} />
@@ -25,7 +40,58 @@ export function SettingsPage(props: { form: SettingsForm; errors: FormErrors<Set
         <Field id="timezone" label="Timezone" error={errors.timezone} hint="Tasks due on a date stay on that date when you change zone; timed ones keep their moment.">
           <TimezoneSelect value={form.timezone} error={errors.timezone} />
         </Field>
-        <button type="submit" class="primary">Save settings</button>
+
+        <fieldset class="reminders">
+          <legend>Email reminders</legend>
+          <div class="field checkbox">
+            <input type="hidden" name="reminders" value="off" />
+            <label>
+              <input type="checkbox" name="reminders" value="on" checked={reminders.reminders === "on"} /> Send me reminders about deadlines
+            </label>
+          </div>
+          <Field id="reminder_hour" label="Send them at (your local time)" error={errors.reminder_hour}>
+            <select id="reminder_hour" name="reminder_hour" {...describedBy("reminder_hour", errors.reminder_hour)}>
+              {HOURS.map(([value, label]) => (
+                <option value={value} selected={value === reminders.reminder_hour}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <fieldset class={errors.lead_days ? "invalid" : ""} aria-describedby={errors.lead_days ? "lead_days-error" : undefined}>
+            <legend>Remind me before the due date (the due day itself is always included)</legend>
+            <input type="hidden" name="lead_days_sent" value="1" />
+            {Array.from({ length: MAX_LEAD_DAYS }, (_, i) => String(i + 1)).map((d) => (
+              <label class="chip">
+                <input type="checkbox" name="lead_days" value={d} checked={reminders.lead_days.includes(d)} /> {d} {d === "1" ? "day" : "days"}
+              </label>
+            ))}
+            {errors.lead_days ? (
+              <small id="lead_days-error" class="error">
+                {errors.lead_days}
+              </small>
+            ) : null}
+          </fieldset>
+          <div class="field checkbox">
+            <input type="hidden" name="overdue" value="off" />
+            <label>
+              <input type="checkbox" name="overdue" value="on" checked={reminders.overdue === "on"} /> Remind me of overdue tasks (1, 3 and 7 days late, then weekly, and a last check at 30 days)
+            </label>
+          </div>
+          <fieldset class={errors.delivery ? "invalid" : ""}>
+            <legend>Delivery</legend>
+            <label>
+              <input type="radio" name="delivery" value="digest" checked={reminders.delivery === "digest"} /> One daily digest
+            </label>
+            <label>
+              <input type="radio" name="delivery" value="per_task" checked={reminders.delivery === "per_task"} /> One email per task
+            </label>
+            {errors.delivery ? <small class="error">{errors.delivery}</small> : null}
+          </fieldset>
+        </fieldset>
+        <button type="submit" class="primary">
+          Save settings
+        </button>
       </form>
     </section>
   );

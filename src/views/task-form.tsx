@@ -16,7 +16,7 @@ export function TaskFormView(props: { form: TaskForm; errors: TaskErrors; taskId
   const Wrapper = props.inline ? "li" : "div";
   return (
     <Wrapper id={taskId ? `task-${taskId}` : "new-task"} class="task-form">
-      <form method="post" action={action} novalidate {...(props.inline || !taskId ? hx : {})}>
+      <form method="post" action={action} enctype="multipart/form-data" novalidate {...(props.inline || !taskId ? hx : {})}>
         <input type="hidden" name="next" value={props.back} />
         <FormAlert message={Object.keys(errors).length ? "Please correct the fields marked below." : undefined} />
         <Field id={id("title")} label="Title" error={errors.title}>
@@ -35,6 +35,12 @@ export function TaskFormView(props: { form: TaskForm; errors: TaskErrors; taskId
           <Field id={id("due_time")} label="Time (optional)" error={errors.due_time}>
             <input id={id("due_time")} name="due_time" type="time" value={form.due_time} {...describedBy(id("due_time"), errors.due_time)} />
           </Field>
+        </div>
+        <div class="field checkbox">
+          <input type="hidden" name="reminders" value="off" />
+          <label>
+            <input type="checkbox" name="reminders" value="on" checked={form.reminders !== "off"} /> Email reminders for this task
+          </label>
         </div>
         <Field id={id("notes")} label="Notes" error={errors.notes}>
           <textarea id={id("notes")} name="notes" rows={3} maxlength={NOTES_MAX} {...describedBy(id("notes"), errors.notes)}>

@@ -3,6 +3,8 @@ import { createApp } from "../../src/app.js";
 import { loadArgon2ForNode } from "../../src/auth/argon2-node.js";
 import { createPasswordHasher } from "../../src/auth/password.js";
 import type { Database } from "../../src/db/database.js";
+import { createDevMailer } from "../../src/email/dev-mailer.js";
+import type { Mailer } from "../../src/email/mailer.js";
 import { openTestDatabase } from "./database.js";
 
 export const APP_URL = "http://smarttask.test";
@@ -23,24 +25,28 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   database: Database;
   clock: TestClock;
+  /** The dev mailer (mail kept in dev_mailbox) unless the file passed its own. */
+  mailer: Mailer;
   browser(ip?: string): Browser;
 }
 
 /** One app per test file, on its own database handle, closed when the file is done. */
-export async function makeTestApp(opts: { now?: string; appUrl?: string } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: string; appUrl?: string; mailer?: (database: Database, clock: TestClock) => Mailer } = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const clock = new TestClock(new Date(opts.now ?? "2026-06-15T12:00:00Z"));
   const appUrl = opts.appUrl ?? APP_URL;
+  const mailer = opts.mailer?.(database, clock) ?? createDevMailer(database, clock);
   const app = createApp({
     database,
     clock,
+    mailer,
     config: { appUrl: new URL(appUrl) },
     passwords: createPasswordHasher(loadArgon2ForNode),
     // Tests choose the client address per "browser" to exercise the per-address limits.
     clientIp: (c) => c.req.header("x-test-client-ip") ?? "127.0.0.1",
   });
   afterAll(() => database.close());
-  return { app, database, clock, browser: (ip) => new Browser(app, new URL(appUrl).origin, ip) };
+  return { app, database, clock, mailer, browser: (ip) => new Browser(app, new URL(appUrl).origin, ip) };
 }
 
 type Form = Record<string, string | string[]>;

@@ -1,0 +1,56 @@
+// `npm run reminders -- [--now <ISO-8601>]`: one deadline scan and one send, at `now`.
+// On the embedded database, when `npm start` is running it owns the data directory, so the run
+// is handed to that server over its loopback-only endpoint instead of opening the files twice.
+import { parseArgs } from "node:util";
+import { openNodeDatabase } from "../src/db/node-database.js";
+import { lockDataDir, readControlFile } from "../src/entries/data-dir.js";
+import { ConfigError, parseNodeEnv } from "../src/entries/node-env.js";
+import { appUrlOf, nodeAppConfig, nodeMailer } from "../src/entries/node-mail.js";
+import { runReminderJobs } from "../src/entries/reminder-jobs.js";
+
+async function main() {
+  const { values } = parseArgs({ options: { now: { type: "string" } } });
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new ConfigError(`--now must be an ISO-8601 instant such as 2026-12-01T08:00:00Z, not "${values.now}"`);
+  const env = parseNodeEnv(process.env);
+
+  if (!env.DATABASE_URL) {
+    const server = readControlFile(env.DATA_DIR);
+    if (server) {
+      const res = await fetch(`http://127.0.0.1:${server.port}/internal/reminders/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-smarttask-run-secret": server.secret },
+        body: JSON.stringify({ now: now.toISOString() }),
+      }).catch((err: Error) => {
+        throw new ConfigError(`the running server (pid ${server.pid}, port ${server.port}) did not answer: ${err.message}`);
+      });
+      if (!res.ok) throw new ConfigError(`the running server refused the run (HTTP ${res.status}): ${await res.text()}`);
+      console.log(JSON.stringify({ via: `server pid ${server.pid}`, ...(await res.json()) }, null, 2));
+      return;
+    }
+    const lock = lockDataDir(env.DATA_DIR);
+    if ("heldBy" in lock) throw new ConfigError(`DATA_DIR ${env.DATA_DIR} is in use by process ${lock.heldBy}; try again when it has finished`);
+    try {
+      await runWith(env, now);
+    } finally {
+      lock.release();
+    }
+    return;
+  }
+  await runWith(env, now);
+}
+
+async function runWith(env: ReturnType<typeof parseNodeEnv>, now: Date) {
+  const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    const deps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrlOf(env)) };
+    console.log(JSON.stringify(await runReminderJobs(deps, now), null, 2));
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`Reminders run failed: ${err instanceof ConfigError ? err.message : err.stack ?? err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import { reminderItems, reminderOutbox, reminderScans, users } from "./schema.js";
+
+export interface ReminderSettings {
+  remindersEnabled: boolean;
+  reminderHour: number;
+  leadDays: number[];
+  overdueReminders: boolean;
+  reminderDelivery: "digest" | "per_task";
+}
+
+export async function pauseReminders(db: Db, userId: string, reason: string): Promise<void> {
+  await db.update(users).set({ remindersPausedReason: reason }).where(eq(users.id, userId));
+}
+
+export async function turnOffReminders(db: Db, userId: string): Promise<boolean> {
+  const rows = await db.update(users).set({ remindersEnabled: false }).where(eq(users.id, userId)).returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Reminder emails that covered this task, newest first, with their delivery state. */
+export async function reminderHistory(db: Db, userId: string, taskId: string) {
+  return db
+    .select({
+      outboxId: reminderOutbox.id,
+      kind: reminderOutbox.kind,
+      subject: reminderOutbox.subject,
+      status: reminderOutbox.status,
+      createdAt: reminderOutbox.createdAt,
+      sentAt: reminderOutbox.sentAt,
+      lastError: reminderOutbox.lastError,
+      slot: reminderItems.slot,
+    })
+    .from(reminderItems)
+    .innerJoin(reminderOutbox, eq(reminderOutbox.id, reminderItems.outboxId))
+    .where(and(eq(reminderItems.taskId, taskId), eq(reminderOutbox.userId, userId)))
+    .orderBy(sql`${reminderOutbox.createdAt} desc`)
+    .limit(20);
+}
+
+/** Whether the scan already handled this user on a local date (then nothing more comes that day). */
+export async function scannedOn(db: Db, userId: string, localDate: string): Promise<boolean> {
+  const rows = await db
+    .select({ d: reminderScans.localDate })
+    .from(reminderScans)
+    .where(and(eq(reminderScans.userId, userId), eq(reminderScans.localDate, localDate)));
+  return rows.length > 0;
+}

@@ -1,0 +1,33 @@
+import type { Database } from "../db/database.js";
+import { devMailbox } from "../db/schema.js";
+import type { Clock } from "../clock.js";
+import type { Mailer } from "./mailer.js";
+
+/**
+ * Without a Postmark token nothing leaves the machine: messages are kept in the database and
+ * shown to their recipient at /dev/mailbox, exactly as they would have been sent.
+ */
+export function createDevMailer(database: Pick<Database, "db">, clock: Clock): Mailer {
+  return {
+    kind: "dev",
+    async sendBatch(messages) {
+      if (messages.length === 0) return [];
+      const rows = await database.db
+        .insert(devMailbox)
+        .values(
+          messages.map((m) => ({
+            toAddress: m.To,
+            fromAddress: m.From,
+            subject: m.Subject,
+            htmlBody: m.HtmlBody,
+            textBody: m.TextBody,
+            headers: m.Headers,
+            messageStream: m.MessageStream,
+            createdAt: clock.now(),
+          })),
+        )
+        .returning({ id: devMailbox.id });
+      return rows.map((r) => ({ outcome: "sent" as const, messageId: `dev-${r.id}` }));
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Signer } from "./signing.js";
+
+const DAY = 24 * 60 * 60 * 1000;
+export const ACTION_LINK_TTL_MS = 7 * DAY;
+
+export type EmailAction = "done" | "tomorrow";
+
+interface UnsubscribeClaims {
+  p: "unsubscribe";
+  u: string;
+}
+
+interface ActionClaims {
+  p: "action";
+  a: EmailAction;
+  t: string;
+  u: string;
+  /** Expiry, ms since the epoch. */
+  e: number;
+  /** Nonce: recorded when used, so each link works once. */
+  n: string;
+}
+
+/** The unsubscribe link never expires: it must work from any old email, without signing in. */
+export async function unsubscribeToken(signer: Signer, userId: string): Promise<string> {
+  return signer.sign({ p: "unsubscribe", u: userId } satisfies UnsubscribeClaims);
+}
+
+export async function readUnsubscribeToken(signer: Signer, token: string): Promise<{ userId: string } | null> {
+  const claims = await signer.verify<UnsubscribeClaims>(token);
+  return claims?.p === "unsubscribe" && typeof claims.u === "string" ? { userId: claims.u } : null;
+}
+
+export async function actionToken(signer: Signer, action: EmailAction, taskId: string, userId: string, now: Date): Promise<string> {
+  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return signer.sign({ p: "action", a: action, t: taskId, u: userId, e: now.getTime() + ACTION_LINK_TTL_MS, n: nonce } satisfies ActionClaims);
+}
+
+export type ActionCheck =
+  | { ok: true; action: EmailAction; taskId: string; userId: string; nonce: string }
+  | { ok: false; reason: "invalid" | "expired" };
+
+export async function readActionToken(signer: Signer, token: string, now: Date): Promise<ActionCheck> {
+  const c = await signer.verify<ActionClaims>(token);
+  if (!c || c.p !== "action" || (c.a !== "done" && c.a !== "tomorrow") || typeof c.t !== "string" || typeof c.u !== "string" || typeof c.n !== "string" || typeof c.e !== "number") {
+    return { ok: false, reason: "invalid" };
+  }
+  if (now.getTime() > c.e) return { ok: false, reason: "expired" };
+  return { ok: true, action: c.a, taskId: c.t, userId: c.u, nonce: c.n };
+}

@@ -1,0 +1,42 @@
+import { runReminders, type ScanResult } from "../reminders/scan.js";
+import { sendPending, type SendResult } from "../reminders/send.js";
+import type { JobDeps } from "../reminders/jobs.js";
+
+let running: Promise<unknown> = Promise.resolve();
+
+/** One scan then one send at `now`. Runs in this process never overlap; other processes may. */
+export function runReminderJobs(deps: JobDeps, now: Date): Promise<{ now: string; scan: ScanResult; send: SendResult }> {
+  const run = running.then(async () => {
+    const scan = await runReminders(deps, now);
+    const send = await sendPending(deps, now);
+    console.log(JSON.stringify({ event: "reminders.run", now: now.toISOString(), ...scan, ...send }));
+    return { now: now.toISOString(), scan, send };
+  });
+  running = run.catch(() => undefined);
+  return run;
+}
+
+const MINUTE = 60 * 1000;
+
+/**
+ * The Node entry's schedule: a run at start (to catch up after downtime), then one just after
+ * every hour boundary, and the sender each minute so retries go out on time.
+ */
+export function startReminderSchedule(deps: JobDeps): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  const safely = (what: string, job: () => Promise<unknown>) =>
+    job().catch((err: Error) => console.error(JSON.stringify({ event: "reminders.error", what, message: err.message })));
+
+  safely("startup run", () => runReminderJobs(deps, new Date()));
+  const scheduleHourly = () => {
+    const now = Date.now();
+    const nextHour = Math.ceil((now + 1) / (60 * MINUTE)) * 60 * MINUTE + 5000;
+    timers[0] = setTimeout(() => {
+      safely("hourly run", () => runReminderJobs(deps, new Date()));
+      scheduleHourly();
+    }, nextHour - now);
+  };
+  scheduleHourly();
+  timers[1] = setInterval(() => safely("retry send", () => sendPending(deps, new Date())), MINUTE);
+  return () => timers.forEach((t) => clearTimeout(t));
+}

@@ -1,0 +1,26 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { mailById, mailTo } from "../db/dev-mailbox.js";
+import type { HonoEnv } from "../deps.js";
+import { requireUser } from "../http/session-middleware.js";
+import { UUID } from "../tasks/cursor.js";
+import { MailboxPage, MailPage } from "../views/dev-mailbox.js";
+
+/**
+ * /dev/mailbox: mounted only when no Postmark token is configured. Each signed-in person sees
+ * only the mail addressed to them, so a self-hosted instance without email leaks nothing.
+ */
+export const devMailboxRoutes = new Hono<HonoEnv>();
+devMailboxRoutes.use("*", requireUser);
+
+devMailboxRoutes.get("/", async (c) => {
+  const user = c.var.user!;
+  return c.render(<MailboxPage mails={await mailTo(c.var.db, user.email)} address={user.email} />, { title: "Dev mailbox" });
+});
+
+devMailboxRoutes.get("/:id", async (c) => {
+  const id = c.req.param("id");
+  const mail = UUID.test(id) ? await mailById(c.var.db, c.var.user!.email, id) : null;
+  if (!mail) throw new HTTPException(404, { message: "There is no such message in your mailbox." });
+  return c.render(<MailPage mail={mail} />, { title: mail.subject });
+});

@@ -1,0 +1,104 @@
+import { Hono, type Context } from "hono";
+import { DateTime } from "luxon";
+import { turnOffReminders } from "../db/reminder-prefs.js";
+import { isTokenUsed, taskForLink, userEmail, useToken } from "../db/email-actions.js";
+import { setTaskStatus, updateTask } from "../db/tasks.js";
+import type { HonoEnv } from "../deps.js";
+import { readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
+import { emailSigner } from "../email/signing-key.js";
+import { field, readForm } from "../http/form.js";
+import { dueMoment } from "../tasks/due.js";
+import { describeDue } from "../tasks/format.js";
+import { ActionConfirmPage, ActionResultPage, UnsubscribePage } from "../views/email-pages.js";
+
+/**
+ * Links from reminder emails. They work without signing in: each carries a signed token. The
+ * one-click unsubscribe POST (RFC 8058) comes from the mail provider with no cookie or Origin and
+ * is exempt from the same-origin check; its token is its only credential.
+ */
+export const emailRoutes = new Hono<HonoEnv>();
+
+const signer = (c: Context<HonoEnv>) => emailSigner(c.var.db, c.var.deps.config.signingSecret);
+
+emailRoutes.get("/unsubscribe", async (c) => {
+  const token = c.req.query("token") ?? "";
+  const claims = await readUnsubscribeToken(await signer(c), token);
+  const email = claims && (await userEmail(c.var.db, claims.userId));
+  if (!email) return invalidLink(c);
+  return c.render(<UnsubscribePage token={token} email={email} />, { title: "Email reminders" });
+});
+
+emailRoutes.post("/unsubscribe", async (c) => {
+  const token = c.req.query("token") ?? "";
+  const claims = await readUnsubscribeToken(await signer(c), token);
+  const email = claims && (await userEmail(c.var.db, claims.userId));
+  if (!claims || !email) return invalidLink(c);
+  await turnOffReminders(c.var.db, claims.userId);
+  console.log(JSON.stringify({ event: "reminders.unsubscribed", userId: claims.userId }));
+  return c.render(<UnsubscribePage token={token} email={email} done />, { title: "Reminders turned off" });
+});
+
+emailRoutes.get("/action", async (c) => {
+  const token = c.req.query("token") ?? "";
+  const check = await readActionToken(await signer(c), token, c.var.deps.clock.now());
+  if (!check.ok) return linkProblem(c, check);
+  const found = await taskForLink(c.var.db, check.userId, check.taskId);
+  if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
+  if (await isTokenUsed(c.var.db, check.nonce)) return alreadyUsed(c, check.taskId);
+  const newDue = check.action === "tomorrow" ? movedToTomorrow(found.task, found.timezone, c.var.deps.clock.now()) : null;
+  const label = newDue ? describeDue({ ...newDue, dueAt: newDue.dueAt, done: false }, c.var.deps.clock.now(), found.timezone).absolute : undefined;
+  return c.render(<ActionConfirmPage token={token} task={found.task} action={check.action} newDue={label} />, { title: "Confirm" });
+});
+
+emailRoutes.post("/action", async (c) => {
+  const token = field(await readForm(c.req.raw), "token");
+  const now = c.var.deps.clock.now();
+  const check = await readActionToken(await signer(c), token, now);
+  if (!check.ok) return linkProblem(c, check);
+  const found = await taskForLink(c.var.db, check.userId, check.taskId);
+  if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
+  if (!(await useToken(c.var.db, check.nonce, now))) return alreadyUsed(c, check.taskId);
+
+  if (check.action === "done") {
+    await setTaskStatus(c.var.db, check.userId, check.taskId, "done", now);
+    return c.render(<ActionResultPage heading="Marked done" message={`“${found.task.title}” is done. Well done.`} taskId={check.taskId} />, { title: "Done" });
+  }
+  const moved = movedToTomorrow(found.task, found.timezone, now);
+  const { title, notes, priority, status, remindersEnabled } = found.task;
+  await updateTask(c.var.db, check.userId, check.taskId, { title, notes, priority, status, remindersEnabled, ...moved }, now);
+  const label = describeDue({ ...moved, done: false }, now, found.timezone).absolute;
+  return c.render(<ActionResultPage heading="Moved to tomorrow" message={`“${found.task.title}” is now due ${label}.`} taskId={check.taskId} />, {
+    title: "Moved",
+  });
+});
+
+/** Tomorrow in the owner's zone, keeping the time of day if the task has one. */
+function movedToTomorrow(task: { dueTime: string | null }, timezone: string, now: Date) {
+  const dueDate = DateTime.fromJSDate(now, { zone: timezone }).plus({ days: 1 }).toISODate()!;
+  const dueTime = task.dueTime ? task.dueTime.slice(0, 5) : null;
+  return { dueDate, dueTime, dueAt: dueMoment(dueDate, dueTime, timezone) };
+}
+
+function invalidLink(c: Context<HonoEnv>) {
+  c.status(400);
+  return c.render(<ActionResultPage heading="This link does not work" message="The link is damaged or no longer valid. Open SmartTask to manage your reminders." />, {
+    title: "Invalid link",
+  });
+}
+
+function linkProblem(c: Context<HonoEnv>, check: Extract<ActionCheck, { ok: false }>) {
+  if (check.reason === "expired") {
+    c.status(410);
+    return c.render(<ActionResultPage heading="This link has expired" message="Links in reminder emails work for 7 days. Open SmartTask to change the task." />, {
+      title: "Expired link",
+    });
+  }
+  return invalidLink(c);
+}
+
+function alreadyUsed(c: Context<HonoEnv>, taskId: string) {
+  c.status(409);
+  return c.render(<ActionResultPage heading="This link was already used" message="Each link in a reminder email works once. Open the task to change it again." taskId={taskId} />, {
+    title: "Link used",
+  });
+}

@@ -1,0 +1,142 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+// The real Node entry, started as a separate process the way `npm start` (tsx) does.
+const root = fileURLToPath(new URL("..", import.meta.url));
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), "smarttask-entry-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function listen(server: Server, port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => resolve((server.address() as { port: number }).port));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Started {
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout: () => string;
+  stderr: () => string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+function start(env: Record<string, string>): Started {
+  const base = { ...process.env };
+  for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "APP_URL", "DATA_DIR", "PORT", "TRUST_PROXY", "NODE_OPTIONS"]) delete base[name];
+  const child = spawn(process.execPath, ["--import", "tsx", "src/entries/node.ts"], { cwd: root, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { exited, stdout: () => out, stderr: () => err, kill: (signal) => child.kill(signal) };
+}
+
+/** Runs the entry until it exits; a start that is still running after `ms` is killed and reported. */
+async function runToExit(env: Record<string, string>, ms = 20_000) {
+  const child = start(env);
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  const began = Date.now();
+  const { code, signal } = await child.exited;
+  clearTimeout(timer);
+  return { code, signal, stderr: child.stderr(), stdout: child.stdout(), ms: Date.now() - began };
+}
+
+function expectOneClearLine(result: Awaited<ReturnType<typeof runToExit>>, about: RegExp) {
+  expect(result.signal, `still running after ${result.ms} ms: ${result.stdout}`).toBeNull();
+  expect(result.code).not.toBe(0);
+  expect(result.code).not.toBeNull();
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^SmartTask could not start: /);
+  expect(lines[0]).toMatch(about);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe("node entry: configuration mistakes stop the start with one line", () => {
+  it("a malformed DATABASE_URL", async () => {
+    expectOneClearLine(await runToExit({ DATABASE_URL: "not-a-url", PORT: String(await freePort()) }), /DATABASE_URL/);
+  });
+
+  it("a malformed APP_URL", async () => {
+    for (const url of ["not a url", "ftp://tasks.example.com"]) {
+      expectOneClearLine(await runToExit({ APP_URL: url, DATA_DIR: tempDir(), PORT: String(await freePort()) }), /APP_URL/);
+    }
+  });
+
+  it("a malformed PORT", async () => {
+    expectOneClearLine(await runToExit({ PORT: "eighty", DATA_DIR: tempDir() }), /PORT/);
+  });
+
+  it("an unwritable DATA_DIR", async () => {
+    expectOneClearLine(await runToExit({ DATA_DIR: "/proc/forbidden", PORT: String(await freePort()) }), /DATA_DIR \/proc\/forbidden/);
+  });
+
+  it("a DATABASE_URL whose server does not answer", async () => {
+    const closed = await freePort();
+    expectOneClearLine(await runToExit({ DATABASE_URL: `postgres://nobody@127.0.0.1:${closed}/nothing`, PORT: String(await freePort()) }), /database.*ECONNREFUSED/);
+  });
+
+  it("a PORT already in use", async () => {
+    const blocker = createServer();
+    const port = await listen(blocker);
+    try {
+      expectOneClearLine(await runToExit({ PORT: String(port), DATA_DIR: tempDir() }), new RegExp(`port ${port} is already in use`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe("node entry: a good start", () => {
+  it("serves /healthz over real HTTP on an embedded database and stops on SIGTERM", async () => {
+    const port = await freePort();
+    const child = start({ PORT: String(port), DATA_DIR: join(tempDir(), "nested", "data") });
+    let exited = false;
+    void child.exited.then(() => (exited = true));
+    try {
+      let res: Response | null = null;
+      const deadline = Date.now() + 30_000;
+      while (!res && Date.now() < deadline && !exited) {
+        res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+        if (!res) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(res, `no answer; stderr: ${child.stderr()}`).not.toBeNull();
+      expect(res!.status).toBe(200);
+      expect(await res!.json()).toEqual({ status: "ok", database: "ok" });
+      const css = await fetch(`http://127.0.0.1:${port}/app.css`);
+      expect(css.status).toBe(200);
+      const home = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
+      expect(home.status).toBe(303);
+      expect(home.headers.get("location")).toBe("/login");
+      expect(child.stdout()).toContain(`SmartTask is running at http://localhost:${port}`);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const { code, signal } = await child.exited;
+    clearTimeout(timer);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(child.stderr()).toBe("");
+  });
+});

@@ -1,0 +1,131 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { insertTasks, signedIn } from "./support/tasks.js";
+import { makeTestApp, taskIdsIn } from "./support/test-app.js";
+
+const NOW = "2026-06-15T12:00:00Z";
+const t = await makeTestApp({ now: NOW });
+beforeEach(() => t.clock.set(NOW));
+
+const READ_BUDGET = 3;
+const WRITE_BUDGET = 4;
+
+/** Runs one request and returns its status and how many statements it sent to the database. */
+async function roundTrips(request: () => Promise<Response>) {
+  const before = t.database.roundTrips();
+  const res = await request();
+  await res.arrayBuffer();
+  return { status: res.status, trips: t.database.roundTrips() - before };
+}
+
+async function userWithTasks(count = 60) {
+  const user = await signedIn(t, "America/New_York");
+  const rows = await insertTasks(
+    t,
+    user.userId,
+    Array.from({ length: count }, (_, i) => ({ title: `Budget ${i}`, notes: "n", ...(i % 3 ? { dueDate: "2026-06-20", dueAt: new Date(Date.UTC(2026, 5, 20, i % 24)) } : {}) })),
+  );
+  return { ...user, id: rows[0]!.id };
+}
+
+describe("query budget: pages and fragments", () => {
+  it(`reads any page or fragment in at most ${READ_BUDGET} round trips`, async () => {
+    const { browser, id } = await userWithTasks();
+    const first = await (await browser.get("/tasks?sort=priority")).text();
+    const more = first.match(/<li class="more"><a class="button" href="([^"]+)"/)![1]!.replace(/&amp;/g, "&");
+    const reads: [string, () => Promise<Response>][] = [
+      ["list", () => browser.get("/tasks")],
+      ["filtered list", () => browser.get("/tasks?status=todo&status=done&priority=high&priority=medium&due=week&q=budget&sort=updated")],
+      ["each due window", () => browser.get("/tasks?due=overdue")],
+      ["htmx list fragment", () => browser.get("/tasks?due=today&sort=created", { htmx: true })],
+      ["load more", () => browser.get(more)],
+      ["htmx load more", () => browser.get(more, { htmx: true })],
+      ["task page", () => browser.get(`/tasks/${id}`)],
+      ["htmx task row", () => browser.get(`/tasks/${id}`, { htmx: true })],
+      ["edit page", () => browser.get(`/tasks/${id}/edit`)],
+      ["htmx edit form", () => browser.get(`/tasks/${id}/edit`, { htmx: true })],
+      ["missing task", () => browser.get(`/tasks/${crypto.randomUUID()}`)],
+      ["settings", () => browser.get("/settings")],
+      ["health", () => browser.get("/healthz")],
+    ];
+    for (const [name, request] of reads) {
+      const { status, trips } = await roundTrips(request);
+      expect([200, 404], name).toContain(status);
+      expect(trips, name).toBeLessThanOrEqual(READ_BUDGET);
+      expect(trips, `${name} reads the database`).toBeGreaterThan(0);
+    }
+  });
+
+  it("stays in budget on the request that extends the session", async () => {
+    const { browser } = await userWithTasks(5);
+    t.clock.advance(16 * 24 * 3600_000);
+    const { status, trips } = await roundTrips(() => browser.get("/tasks?due=overdue"));
+    expect(status).toBe(200);
+    expect(trips).toBeLessThanOrEqual(READ_BUDGET);
+  });
+});
+
+describe("query budget: writes", () => {
+  it(`writes tasks in at most ${WRITE_BUDGET} round trips`, async () => {
+    const { browser, userId } = await userWithTasks();
+    const [a, b, c, d] = (await insertTasks(t, userId, ["A", "B", "C", "D"].map((title) => ({ title })))).map((r) => r.id);
+    const form = { title: "Budgeted", priority: "high", due_date: "2026-06-18", due_time: "10:00" };
+    const writes: [string, number, () => Promise<Response>][] = [
+      ["create", 303, () => browser.post("/tasks", form)],
+      ["create (htmx)", 200, () => browser.post("/tasks", form, { htmx: "/tasks?priority=high&due=week" })],
+      ["create with errors", 422, () => browser.post("/tasks", { title: "" })],
+      ["update", 303, () => browser.post(`/tasks/${a}`, form)],
+      ["update (PATCH, htmx)", 200, () => browser.request("PATCH", `/tasks/${a}`, { form, htmx: true })],
+      ["update with errors (htmx)", 422, () => browser.post(`/tasks/${a}`, { title: "" }, { htmx: true })],
+      ["complete", 303, () => browser.post(`/tasks/${a}/complete`)],
+      ["complete (htmx)", 200, () => browser.post(`/tasks/${b}/complete`, {}, { htmx: "/tasks?q=budget" })],
+      ["reopen", 303, () => browser.post(`/tasks/${a}/reopen`)],
+      ["reopen (htmx)", 200, () => browser.post(`/tasks/${b}/reopen`, {}, { htmx: true })],
+      ["delete", 303, () => browser.post(`/tasks/${c}/delete`)],
+      ["delete (htmx)", 200, () => browser.request("DELETE", `/tasks/${d}`, { htmx: true })],
+      ["delete missing", 404, () => browser.post(`/tasks/${crypto.randomUUID()}/delete`)],
+    ];
+    for (const [name, expected, request] of writes) {
+      const { status, trips } = await roundTrips(request);
+      expect(status, name).toBe(expected);
+      expect(trips, name).toBeLessThanOrEqual(WRITE_BUDGET);
+    }
+    expect(taskIdsIn(await (await browser.get("/tasks?q=budgeted")).text())).toHaveLength(3);
+  });
+
+  it(`writes settings, registers and logs out in at most ${WRITE_BUDGET} round trips`, async () => {
+    const { browser } = await userWithTasks();
+    const settings = await roundTrips(() => browser.post("/settings", { name: "Renamed", timezone: "Asia/Kolkata" }));
+    expect(settings.status).toBe(303);
+    expect(settings.trips).toBeLessThanOrEqual(WRITE_BUDGET);
+
+    const fresh = t.browser();
+    const email = `budget-${crypto.randomUUID()}@example.com`;
+    const password = "correct horse battery";
+    const register = await roundTrips(() => fresh.post("/register", { name: "New", email, password, timezone: "Pacific/Kiritimati" }));
+    expect(register.status).toBe(303);
+    expect(register.trips).toBeLessThanOrEqual(WRITE_BUDGET);
+    const logout = await roundTrips(() => fresh.post("/logout"));
+    expect(logout.status).toBe(303);
+    expect(logout.trips).toBeLessThanOrEqual(WRITE_BUDGET);
+  });
+
+  it(`logs in, or refuses to, in at most ${WRITE_BUDGET} round trips`, async () => {
+    const fresh = t.browser();
+    const { email, password } = await fresh.register();
+    await fresh.post("/logout");
+    const login = await roundTrips(() => fresh.post("/login", { email, password }));
+    expect(login.status).toBe(303);
+    expect(login.trips).toBeLessThanOrEqual(WRITE_BUDGET);
+    const failed = await roundTrips(() => t.browser().post("/login", { email, password: "wrong password here" }));
+    expect(failed.status).toBe(422);
+    expect(failed.trips).toBeLessThanOrEqual(WRITE_BUDGET);
+  });
+
+  it("stays in budget for an htmx create on the request that extends the session", async () => {
+    const { browser } = await userWithTasks(5);
+    t.clock.advance(16 * 24 * 3600_000);
+    const { status, trips } = await roundTrips(() => browser.post("/tasks", { title: "Late create" }, { htmx: true }));
+    expect(status).toBe(200);
+    expect(trips).toBeLessThanOrEqual(WRITE_BUDGET);
+  });
+});
