@@ -21,7 +21,7 @@ export function createPasswordHasher(loadArgon2: () => Promise<computeHash>): Pa
   const compute = async (password: string, salt: Uint8Array, p: Argon2Params) => {
     argon2 ??= loadArgon2();
     return (await argon2)({
-      password: new TextEncoder().encode(password),
+      password: atLeastMinBytes(new TextEncoder().encode(password)),
       salt,
       memorySize: p.memorySize,
       passes: p.passes,
@@ -33,6 +33,7 @@ export function createPasswordHasher(loadArgon2: () => Promise<computeHash>): Pa
 
   return {
     async hash(password) {
+      if (new TextEncoder().encode(password).length < MIN_PASSWORD_BYTES) throw new Error("refusing to hash a password under 8 bytes");
       const salt = crypto.getRandomValues(new Uint8Array(16));
       const tag = await compute(password, salt, ARGON2_PARAMS);
       return formatPhc(ARGON2_PARAMS, salt, tag);
@@ -41,12 +42,28 @@ export function createPasswordHasher(loadArgon2: () => Promise<computeHash>): Pa
       const parsed = parsePhc(phc);
       if (!parsed) return false;
       const tag = await compute(password, parsed.salt, parsed.params);
-      return constantTimeEqual(tag, parsed.tag);
+      // A password too short to have been registered pays the full cost but never matches.
+      return constantTimeEqual(tag, parsed.tag) && new TextEncoder().encode(password).length >= MIN_PASSWORD_BYTES;
     },
     async burn(password) {
       await compute(password, dummySalt, ARGON2_PARAMS);
     },
   };
+}
+
+/**
+ * The argon2id package throws on some passwords under 8 bytes (the empty one, for instance), which
+ * turned a login with an empty password into a 500. Registration requires 8 characters (so at least
+ * 8 bytes), so no stored hash is of a shorter password: shorter input is zero-padded to be hashed
+ * at the usual cost, and verify() refuses it whatever the padded hash says.
+ */
+const MIN_PASSWORD_BYTES = 8;
+
+function atLeastMinBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.length >= MIN_PASSWORD_BYTES) return bytes;
+  const padded = new Uint8Array(MIN_PASSWORD_BYTES);
+  padded.set(bytes);
+  return padded;
 }
 
 interface Argon2Params {

@@ -1,5 +1,5 @@
 import type { Db } from "../db/database.js";
-import { countRecentFailures, recordFailure } from "../db/login-failures.js";
+import { countRecentFailures, recordFailure, withdrawFailure } from "../db/login-failures.js";
 
 const MINUTE = 60 * 1000;
 
@@ -19,8 +19,18 @@ export interface LoginKey {
   ip: string;
 }
 
-/** Seconds to wait before another attempt is allowed, or null when the attempt may proceed. */
-export async function loginRetryAfter(db: Db, key: LoginKey, now: Date): Promise<number | null> {
+/**
+ * Claims a login attempt before the password is checked, and answers the seconds to wait before
+ * another is allowed, or null when this one may proceed.
+ *
+ * The attempt is recorded as a failure *first* and the limits counted *after*, so attempts made in
+ * parallel all see one another: counting first let a burst of guesses all pass the check before
+ * any of them was recorded. A refused attempt withdraws its record, so retrying while limited does
+ * not push the wait further out; a wrong password leaves it as that attempt's failure, and a
+ * successful login clears it with the rest (startSessionAfterLogin).
+ */
+export async function claimLoginAttempt(db: Db, key: LoginKey, now: Date): Promise<number | null> {
+  const claim = await recordFailure(db, key, now, new Date(now.getTime() - LOGIN_LIMITS.account.windowMs));
   const since = (windowMs: number) => new Date(now.getTime() - windowMs);
   const counts = await countRecentFailures(db, key, {
     pair: since(LOGIN_LIMITS.pair.windowMs),
@@ -31,15 +41,13 @@ export async function loginRetryAfter(db: Db, key: LoginKey, now: Date): Promise
   for (const name of ["pair", "account", "ip"] as const) {
     const { count, oldest } = counts[name];
     const limit = LOGIN_LIMITS[name];
-    if (count >= limit.max && oldest) {
+    // The count includes this attempt's own record: it may proceed while earlier failures number under max.
+    if (count > limit.max && oldest) {
       // The limit lifts when the oldest failure in the window ages out of it.
       waitMs = Math.max(waitMs, oldest.getTime() + limit.windowMs - now.getTime());
     }
   }
-  return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : null;
+  if (waitMs <= 0) return null;
+  await withdrawFailure(db, claim);
+  return Math.max(1, Math.ceil(waitMs / 1000));
 }
-
-export async function noteLoginFailure(db: Db, key: LoginKey, now: Date): Promise<void> {
-  await recordFailure(db, key, now, new Date(now.getTime() - LOGIN_LIMITS.account.windowMs));
-}
-

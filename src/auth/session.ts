@@ -1,6 +1,6 @@
 import type { Db } from "../db/database.js";
 import type { User } from "../db/schema.js";
-import { deleteSession, extendSession, findSessionWithUser, insertSession } from "../db/sessions.js";
+import { deleteSession, extendSession, findSessionWithUser, insertSession, type SessionRow } from "../db/sessions.js";
 import { constantTimeEqual, fromHex, sha256Hex, toHex } from "./bytes.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -22,11 +22,17 @@ export interface ValidSession {
  * (160 and 256 bits); the database keeps only SHA-256(secret), so a leaked table grants nothing.
  */
 export async function createSession(db: Db, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  const session = await newSession(userId, now);
+  await insertSession(db, session.row);
+  return session;
+}
+
+/** A new session's token and database row, not yet stored (login stores it together with its clean-up). */
+export async function newSession(userId: string, now: Date): Promise<{ token: string; expiresAt: Date; row: SessionRow }> {
   const id = toHex(crypto.getRandomValues(new Uint8Array(20)));
   const secret = toHex(crypto.getRandomValues(new Uint8Array(32)));
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await insertSession(db, { id, secretHash: await sha256Hex(secret), userId, createdAt: now, expiresAt });
-  return { token: `${id}.${secret}`, expiresAt };
+  return { token: `${id}.${secret}`, expiresAt, row: { id, secretHash: await sha256Hex(secret), userId, createdAt: now, expiresAt } };
 }
 
 /** Checks a cookie token: one query normally, a second only to extend or drop the session. */

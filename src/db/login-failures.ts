@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { loginFailures, sessions } from "./schema.js";
+import type { SessionRow } from "./sessions.js";
 
 export interface FailureWindowCounts {
   pair: { count: number; oldest: Date | null };
@@ -37,29 +38,44 @@ export async function countRecentFailures(
   };
 }
 
-/** Records a failure and, in the same statement, forgets this account's failures older than `forgetBefore`. */
-export async function recordFailure(db: Db, key: { account: string; ip: string }, now: Date, forgetBefore: Date) {
-  await db.execute(sql`
+/**
+ * Records a failure and, in the same statement, forgets this account's failures older than `forgetBefore`.
+ * Returns the new row's id, for withdrawFailure.
+ */
+export async function recordFailure(db: Db, key: { account: string; ip: string }, now: Date, forgetBefore: Date): Promise<string> {
+  const result = await db.execute(sql`
     with forgotten as (
       delete from ${loginFailures}
       where ${loginFailures.account} = ${key.account} and ${loginFailures.createdAt} < ${forgetBefore}
     )
-    insert into ${loginFailures} (account, ip, created_at) values (${key.account}, ${key.ip}, ${now})`);
+    insert into ${loginFailures} (account, ip, created_at) values (${key.account}, ${key.ip}, ${now}) returning id`);
+  // Both drivers (node-postgres and PGlite) answer raw statements with { rows }.
+  const [row] = (result as unknown as { rows: { id: string | number | bigint }[] }).rows;
+  return String(row!.id);
+}
+
+export async function withdrawFailure(db: Db, id: string): Promise<void> {
+  await db.execute(sql`delete from ${loginFailures} where ${loginFailures.id} = ${id}`);
 }
 
 /**
- * A successful sign-in clears the failures from that address (the owner starts fresh there)
- * and ends the browser's previous session, if it sent one, in a single statement.
+ * A successful sign-in, in a single statement: stores the new session, clears the failures from
+ * that address (the owner starts fresh there, and the attempt's own claim goes with them) and ends
+ * the browser's previous session, if it sent one.
  */
-export async function clearFailuresAndSession(
+export async function startSessionAfterLogin(
   db: Db,
   key: { account: string; ip: string },
   previous: { id: string; secretHash: string } | null,
+  session: SessionRow,
 ): Promise<void> {
   await db.execute(sql`
     with cleared as (
       delete from ${loginFailures}
       where ${loginFailures.account} = ${key.account} and ${loginFailures.ip} = ${key.ip}
+    ), ended as (
+      delete from ${sessions} where ${sessions.id} = ${previous?.id ?? ""} and ${sessions.secretHash} = ${previous?.secretHash ?? ""}
     )
-    delete from ${sessions} where ${sessions.id} = ${previous?.id ?? ""} and ${sessions.secretHash} = ${previous?.secretHash ?? ""}`);
+    insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
+    values (${session.id}, ${session.secretHash}, ${session.userId}, ${session.createdAt}, ${session.expiresAt})`);
 }

@@ -1,15 +1,16 @@
 import { Hono } from "hono";
 import {
+  emailError,
   normalizeEmail,
   registerFormFrom,
   validateRegistration,
   type FormErrors,
   type RegisterForm,
 } from "../auth/account-input.js";
-import { loginRetryAfter, noteLoginFailure } from "../auth/rate-limit.js";
+import { claimLoginAttempt } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
-import { createSession, invalidateSession, tokenIdentity } from "../auth/session.js";
-import { clearFailuresAndSession } from "../db/login-failures.js";
+import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
+import { startSessionAfterLogin } from "../db/login-failures.js";
 import { findUserByEmail, insertUserIfNew } from "../db/users.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
@@ -71,13 +72,17 @@ authRoutes.post("/login", async (c) => {
   const { db, deps } = c.var;
   const body = await readForm(c.req.raw);
   const email = normalizeEmail(field(body, "email"));
+  // Only an address registration would accept can name an account; anything else is an unknown one.
+  // PostgreSQL refuses NUL bytes in text (such a login was a 500), so the limits' key goes without them.
+  const account = emailError(email) ? null : email;
   const password = field(body, "password");
   const next = safeNext(field(body, "next"));
-  const key = { account: email, ip: deps.clientIp(c) };
+  const key = { account: email.replaceAll("\u0000", "\ufffd"), ip: deps.clientIp(c) };
   const now = deps.clock.now();
   const page = (error: string) => c.render(<LoginPage email={field(body, "email")} next={next} error={error} />, { title: "Log in" });
 
-  const retryAfter = await loginRetryAfter(db, key, now);
+  // Recorded as a failure before the password is checked, so parallel guesses cannot outrun the limits.
+  const retryAfter = await claimLoginAttempt(db, key, now);
   if (retryAfter !== null) {
     c.header("Retry-After", String(retryAfter));
     c.status(429);
@@ -86,18 +91,18 @@ authRoutes.post("/login", async (c) => {
     return page(`Too many failed attempts. For your account's safety, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`);
   }
 
-  const user = email ? await findUserByEmail(db, email) : null;
+  const user = account ? await findUserByEmail(db, account) : null;
   // Without an account the hash is computed anyway, so timing does not reveal which case this is.
   const ok = user ? await deps.passwords.verify(user.passwordHash, password) : (await deps.passwords.burn(password), false);
   if (!user || !ok) {
-    await noteLoginFailure(db, key, now);
+    // The attempt's claim stays recorded as this failure.
     c.status(GENERIC_AUTH_STATUS);
     return page(GENERIC_AUTH_ERROR);
   }
 
   const previous = await tokenIdentity(readSessionCookie(c, deps.config));
-  const session = await createSession(db, user.id, now);
-  await clearFailuresAndSession(db, key, previous);
+  const session = await newSession(user.id, now);
+  await startSessionAfterLogin(db, key, previous, session.row);
   writeSessionCookie(c, deps.config, session.token, session.expiresAt);
   console.log(JSON.stringify({ event: "auth.login", userId: user.id }));
   return c.redirect(next, 303);

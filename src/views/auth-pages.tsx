@@ -21,6 +21,7 @@ export function RegisterPage(props: { form: RegisterForm; errors: FormErrors<Reg
             id="password"
             name="password"
             type="password"
+            value={form.password}
             autocomplete="new-password"
             required
             minlength={PASSWORD_MIN}
