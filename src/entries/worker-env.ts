@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SendMessage } from "../reminders/queue.js";
 
 /**
  * The Worker's bindings.
@@ -7,6 +8,8 @@ import { z } from "zod";
  * Variables ([vars] in wrangler.toml): APP_URL, EMAIL_FROM, POSTMARK_MESSAGE_STREAM, POSTMARK_API_URL.
  */
 export interface Env {
+  /** Producer binding of the reminder-sending queue (wrangler.toml [[queues.producers]]). */
+  EMAIL_QUEUE: Queue<SendMessage>;
   DATABASE_URL: string;
   APP_URL: string;
   POSTMARK_SERVER_TOKEN?: string;
@@ -14,6 +17,8 @@ export interface Env {
   POSTMARK_MESSAGE_STREAM?: string;
   EMAIL_FROM?: string;
   SIGNING_SECRET?: string;
+  /** Local development and tests only: host:port of scripts/ws-proxy.mjs. Never set in production. */
+  NEON_WS_PROXY?: string;
 }
 
 const schema = z.object({
@@ -24,10 +29,11 @@ const schema = z.object({
   POSTMARK_MESSAGE_STREAM: z.string().optional(),
   EMAIL_FROM: z.string().optional(),
   SIGNING_SECRET: z.string().min(32).optional(),
+  NEON_WS_PROXY: z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/, "NEON_WS_PROXY must be a loopback host:port").optional(),
 });
 
 /** Checks the bindings before the app runs; a wrong one becomes a clear 500, not a crash later. */
-export function checkWorkerEnv(env: Partial<Env>): { ok: true; env: Env } | { ok: false; message: string } {
+export function checkWorkerEnv(env: Partial<Env>): { ok: true; env: z.infer<typeof schema> } | { ok: false; message: string } {
   const result = schema.safeParse(env);
   if (result.success) return { ok: true, env: result.data };
   const issue = result.error.issues[0]!;

@@ -1,8 +1,8 @@
-import { neon } from "@neondatabase/serverless";
+import { neonConfig, Pool } from "@neondatabase/serverless";
 import setupWasm from "argon2id/lib/setup.js";
 import wasmNoSimd from "argon2id/dist/no-simd.wasm";
 import wasmSimd from "argon2id/dist/simd.wasm";
-import { drizzle } from "drizzle-orm/neon-http";
+import { drizzle } from "drizzle-orm/neon-serverless";
 import { createApp } from "../app.js";
 import { createPasswordHasher } from "../auth/password.js";
 import { systemClock } from "../clock.js";
@@ -10,8 +10,8 @@ import { roundTripCounter, type Database } from "../db/database.js";
 import * as schema from "../db/schema.js";
 import { createDevMailer } from "../email/dev-mailer.js";
 import { createPostmarkMailer } from "../email/postmark-mailer.js";
+import { consumeSendMessage, enqueueSendable, type SendMessage } from "../reminders/queue.js";
 import { runReminders } from "../reminders/scan.js";
-import { sendPending } from "../reminders/send.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
 
 // workerd refuses to compile WebAssembly from bytes at run time, so the .wasm files are imported
@@ -27,18 +27,32 @@ async function instantiate(module: WebAssembly.Module, imports: WebAssembly.Impo
   return { module, instance };
 }
 
-/** A database handle per request (Workers forbid I/O at global scope and between requests). */
-function openWorkerDatabase(url: string): Database {
+/**
+ * A database handle per invocation (Workers forbid I/O at global scope and sharing sockets
+ * between requests): a Neon WebSocket Pool, closed when the invocation is done.
+ */
+function openWorkerDatabase(env: Env): Database {
+  if (env.NEON_WS_PROXY) {
+    // Local development and tests only: reach a plain PostgreSQL through scripts/ws-proxy.mjs.
+    // Production keeps Neon's defaults (secure WebSockets to Neon's own proxy).
+    const proxy = env.NEON_WS_PROXY;
+    neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineConnect = false;
+  }
   const counter = roundTripCounter();
-  const db = drizzle(neon(url), { schema, logger: counter });
-  return { db: db as unknown as Database["db"], roundTrips: () => counter.count, close: async () => {} };
+  const pool = new Pool({ connectionString: env.DATABASE_URL });
+  // A socket closed under an idle client must not become an uncaught error in the isolate.
+  pool.on("error", (err) => console.error(JSON.stringify({ event: "db.pool_error", message: err.message })));
+  const db = drizzle({ client: pool, schema, logger: counter });
+  return { db: db as unknown as Database["db"], roundTrips: () => counter.count, close: () => pool.end() };
 }
 
 const passwords = createPasswordHasher(loadArgon2);
 
 /** Everything a request or a cron run needs, built from the bindings for this invocation. */
 function jobDeps(env: Env) {
-  const database = openWorkerDatabase(env.DATABASE_URL);
+  const database = openWorkerDatabase(env);
   const mailer = env.POSTMARK_SERVER_TOKEN
     ? createPostmarkMailer({ serverToken: env.POSTMARK_SERVER_TOKEN, apiUrl: env.POSTMARK_API_URL })
     : createDevMailer(database, systemClock);
@@ -55,21 +69,53 @@ export default {
   async fetch(request, env, ctx) {
     const checked = checkWorkerEnv(env);
     if (!checked.ok) return new Response(checked.message, { status: 500 });
+    const deps = jobDeps({ ...env, ...checked.env });
     const app = createApp({
-      ...jobDeps(checked.env),
+      ...deps,
       clock: systemClock,
       passwords,
       clientIp: (c) => c.req.header("cf-connecting-ip") ?? "unknown",
     });
-    return app.fetch(request, env, ctx);
+    try {
+      return await app.fetch(request, env, ctx);
+    } finally {
+      // The pool's sockets belong to this request; close them once the response is on its way.
+      ctx.waitUntil(deps.database.close());
+    }
   },
-  /** The hourly Cron Trigger: the same scan and send as every other runtime. */
-  async scheduled(controller, env) {
-    const checked = checkWorkerEnv(env);
-    if (!checked.ok) throw new Error(checked.message);
-    const deps = jobDeps(checked.env);
-    const now = new Date(controller.scheduledTime);
-    await runReminders(deps, now);
-    await sendPending(deps, now);
+  /** The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue. */
+  async scheduled(controller, env, ctx) {
+    const deps = jobDeps(checkedEnv(env));
+    try {
+      const now = new Date(controller.scheduledTime);
+      const scan = await runReminders(deps, now);
+      const enqueued = await enqueueSendable(deps, env.EMAIL_QUEUE, now);
+      console.log(JSON.stringify({ event: "reminders.cron", ...scan, enqueued }));
+    } finally {
+      ctx.waitUntil(deps.database.close());
+    }
   },
-} satisfies ExportedHandler<Env>;
+  /** The queue consumer: each message names up to 100 outbox rows to claim and send. */
+  async queue(batch, env, ctx) {
+    const deps = jobDeps(checkedEnv(env));
+    try {
+      for (const message of batch.messages) {
+        try {
+          await consumeSendMessage(deps, env.EMAIL_QUEUE, message.body, new Date());
+          message.ack();
+        } catch (err) {
+          console.error(JSON.stringify({ event: "reminders.queue_error", message: (err as Error).message }));
+          message.retry({ delaySeconds: 60 });
+        }
+      }
+    } finally {
+      ctx.waitUntil(deps.database.close());
+    }
+  },
+} satisfies ExportedHandler<Env, SendMessage>;
+
+function checkedEnv(env: Env): Env {
+  const checked = checkWorkerEnv(env);
+  if (!checked.ok) throw new Error(checked.message);
+  return { ...env, ...checked.env };
+}
