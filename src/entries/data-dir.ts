@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -7,6 +7,7 @@ import { join } from "node:path";
  * process that no longer exists is taken over.
  */
 export function lockDataDir(dir: string): { release(): void } | { heldBy: number } {
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, "smarttask.lock");
   for (let tries = 0; tries < 2; tries++) {
     try {

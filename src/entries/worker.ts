@@ -90,7 +90,7 @@ export default {
       const now = new Date(controller.scheduledTime);
       const scan = await runReminders(deps, now);
       const enqueued = await enqueueSendable(deps, env.EMAIL_QUEUE, now);
-      console.log(JSON.stringify({ event: "reminders.cron", ...scan, enqueued }));
+      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, enqueued }));
     } finally {
       ctx.waitUntil(deps.database.close());
     }

@@ -1,0 +1,27 @@
+// Serves the embedded database (PGlite) over the PostgreSQL wire protocol on loopback, so that
+// workerd's Neon driver can reach it through scripts/ws-proxy.mjs when no PostgreSQL server exists.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+
+const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number }) {
+  if (opts.dataDir !== ":memory:") mkdirSync(opts.dataDir, { recursive: true });
+  const db = opts.dataDir === ":memory:" ? new PGlite() : new PGlite(opts.dataDir);
+  await db.waitReady;
+  await migrate(drizzle(db), { migrationsFolder });
+  // Several connections share the one PGlite; the server queues their queries.
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: opts.port, maxConnections: 20 });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${opts.port}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
