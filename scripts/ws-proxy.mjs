@@ -8,7 +8,11 @@
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { parseArgs } from "node:util";
-import { WebSocketServer } from "ws";
+import { createRequire } from "node:module";
+
+// Loaded through require so that bundler conditions (the Workers test setup resolves "browser"
+// and "workerd" exports first) cannot swap in ws's browser stub.
+const { WebSocketServer } = createRequire(import.meta.url)("ws");
 
 /** Starts the proxy; resolves with its port and a close function. */
 export async function startWsProxy({ port = 0, allow = ["127.0.0.1:5432", "localhost:5432"] } = {}) {

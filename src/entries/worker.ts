@@ -43,7 +43,7 @@ function openWorkerDatabase(env: Env): Database {
   const counter = roundTripCounter();
   const pool = new Pool({ connectionString: env.DATABASE_URL });
   // A socket closed under an idle client must not become an uncaught error in the isolate.
-  pool.on("error", (err) => console.error(JSON.stringify({ event: "db.pool_error", message: err.message })));
+  pool.on("error", (err: Error) => console.error(JSON.stringify({ event: "db.pool_error", message: err.message })));
   const db = drizzle({ client: pool, schema, logger: counter });
   return { db: db as unknown as Database["db"], roundTrips: () => counter.count, close: () => pool.end() };
 }

@@ -1,0 +1,120 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, env as testEnv, getQueueResult, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { neonConfig, Pool } from "@neondatabase/serverless";
+import { afterAll, describe, expect, it } from "vitest";
+import worker from "../src/entries/worker.js";
+import type { Env } from "../src/entries/worker-env.js";
+import type { SendMessage } from "../src/reminders/queue.js";
+
+const env = testEnv as unknown as Env;
+
+const ORIGIN = "http://smarttask.test";
+
+/** A browser against the Worker in workerd: cookies kept, Origin sent like a real one. */
+function browser() {
+  let cookie = "";
+  return async (path: string, init: { method?: string; form?: Record<string, string> } = {}) => {
+    const headers = new Headers({ cookie });
+    if (init.method && init.method !== "GET") headers.set("origin", ORIGIN);
+    const body = init.form ? new URLSearchParams(init.form) : undefined;
+    if (body) headers.set("content-type", "application/x-www-form-urlencoded");
+    const res = await SELF.fetch(ORIGIN + path, { method: init.method ?? "GET", headers, body, redirect: "manual" });
+    const set = res.headers.get("set-cookie");
+    if (set) cookie = set.split(";")[0]!;
+    return res;
+  };
+}
+
+// The tests read the database directly through the same driver and proxy the Worker uses.
+neonConfig.wsProxy = (host, port) => `${env.NEON_WS_PROXY}/v2?address=${host}:${port}`;
+neonConfig.useSecureWebSocket = false;
+neonConfig.pipelineConnect = false;
+const pool = new Pool({ connectionString: env.DATABASE_URL });
+pool.on("error", () => undefined); // a socket the proxy closes at teardown is not a test failure
+afterAll(() => pool.end());
+const query = async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[];
+
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
+  it("serves register, login, create, filter and complete, hashing passwords with argon2id", async () => {
+    const go = browser();
+    const email = `worker-${unique()}@example.com`;
+    const reg = await go("/register", { method: "POST", form: { name: "Wendy", email, password: "correct horse battery", timezone: "Europe/Berlin" } });
+    expect(reg.status).toBe(303);
+    const [user] = await query<{ password_hash: string }>("select password_hash from users where email = $1", [email]);
+    expect(user!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    await go("/logout", { method: "POST" });
+    const login = await go("/login", { method: "POST", form: { email, password: "correct horse battery" } });
+    expect(login.status).toBe(303);
+    expect(login.headers.get("location")).toBe("/tasks");
+
+    for (const [title, priority] of [["Pay rent", "urgent"], ["Water plants", "low"]] as const) {
+      expect((await go("/tasks", { method: "POST", form: { title, priority, due_date: "2031-05-01" } })).status).toBe(303);
+    }
+    const urgent = await (await go("/tasks?priority=urgent")).text();
+    expect(urgent).toContain("Pay rent");
+    expect(urgent).not.toContain("Water plants");
+
+    const id = /<li id="task-([0-9a-f-]{36})"/.exec(urgent)![1]!;
+    expect((await go(`/tasks/${id}/complete`, { method: "POST", form: {} })).status).toBe(303);
+    const done = await (await go("/tasks?status=done")).text();
+    expect(done).toContain("Pay rent");
+    const [row] = await query<{ status: string; completed_at: Date | null }>("select status, completed_at from tasks where id = $1", [id]);
+    expect(row!.status).toBe("done");
+    expect(row!.completed_at).not.toBeNull();
+  });
+
+  it("answers /healthz with the database status", async () => {
+    const res = await SELF.fetch(`${ORIGIN}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ database: "ok" });
+  });
+
+  it("scheduled() scans and enqueues outbox ids; queue() sends them to Postmark exactly once", async () => {
+    const go = browser();
+    const email = `cron-${unique()}@example.com`;
+    await go("/register", { method: "POST", form: { name: "Carl", email, password: "correct horse battery", timezone: "UTC" } });
+    const title = `Renew passport ${unique()}`;
+    const now = new Date();
+    const today = now.toISOString().slice(0, 10);
+    await go("/tasks", { method: "POST", form: { title, due_date: today } });
+    // Reminders at 00:00 local (UTC), so whenever this runs, today's hour has come.
+    expect((await go("/settings", { method: "POST", form: { name: "Carl", timezone: "UTC", reminder_hour: "0" } })).status).toBe(303);
+    const at = now;
+
+    const sent: { body: SendMessage; delaySeconds?: number }[] = [];
+    const queue = { sendBatch: async (messages: { body: SendMessage }[]) => void sent.push(...messages), send: async () => {} };
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "0 * * * *" }), { ...env, EMAIL_QUEUE: queue as never }, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const [outbox] = await query<{ id: string; status: string }>(
+      "select o.id, o.status from reminder_outbox o join users u on u.id = o.user_id where u.email = $1",
+      [email],
+    );
+    expect(outbox!.status).toBe("pending");
+    const ids = sent.flatMap((m) => m.body.ids);
+    expect(ids).toContain(outbox!.id);
+    expect(sent.every((m) => m.body.ids.length <= 100)).toBe(true);
+
+    // Deliver the same message twice, as a queue may: the outbox makes the second a no-op.
+    for (let round = 0; round < 2; round++) {
+      const batch = createMessageBatch<SendMessage>("smarttask-email", [{ id: `m-${round}`, timestamp: new Date(), attempts: 1, body: { ids: [outbox!.id] } }]);
+      const qctx = createExecutionContext();
+      await worker.queue(batch, env, qctx);
+      const result = await getQueueResult(batch, qctx);
+      expect(result.explicitAcks).toContain(`m-${round}`);
+    }
+    const [after] = await query<{ status: string; message_id: string | null }>("select status, message_id from reminder_outbox where id = $1", [outbox!.id]);
+    expect(after!.status).toBe("sent");
+    expect(after!.message_id).toBeTruthy();
+
+    const standin = (await (await fetch(`${env.POSTMARK_API_URL}/__delivered`)).json()) as { delivered: { To: string; Subject: string; Headers: { Name: string }[] }[]; violations: string[] };
+    const mine = standin.delivered.filter((m) => m.To === email);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.Subject).toBe("1 due today");
+    expect(mine[0]!.Headers.map((h) => h.Name)).toContain("List-Unsubscribe-Post");
+    expect(standin.violations).toEqual([]);
+  });
+});
