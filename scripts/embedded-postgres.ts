@@ -14,7 +14,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const db = opts.dataDir === ":memory:" ? new PGlite() : new PGlite(opts.dataDir);
   await db.waitReady;
   await migrate(drizzle(db), { migrationsFolder });
-  // Several connections share the one PGlite; the server queues their queries.
+  // Several connections share the one PGlite session; the server queues their queries. Good for a
+  // person trying the Worker locally, not for load: benchmarks use a PostgreSQL server.
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: opts.port, maxConnections: 20 });
   await server.start();
   return {

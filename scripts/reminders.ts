@@ -6,12 +6,18 @@ import { openNodeDatabase } from "../src/db/node-database.js";
 import { lockDataDir, readControlFile } from "../src/entries/data-dir.js";
 import { ConfigError, parseNodeEnv } from "../src/entries/node-env.js";
 import { appUrlOf, nodeAppConfig, nodeMailer } from "../src/entries/node-mail.js";
-import { runReminderJobs } from "../src/entries/reminder-jobs.js";
+import { parseInstant, runReminderJobs } from "../src/entries/reminder-jobs.js";
 
 async function main() {
-  const { values } = parseArgs({ options: { now: { type: "string" } } });
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new ConfigError(`--now must be an ISO-8601 instant such as 2026-12-01T08:00:00Z, not "${values.now}"`);
+  let values: { now?: string };
+  try {
+    values = parseArgs({ options: { now: { type: "string" } } }).values;
+  } catch (err) {
+    // A missing value or an unknown option: say so in one line, with the usage.
+    throw new ConfigError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}; usage: npm run reminders -- [--now <ISO-8601 instant>]`);
+  }
+  const now = values.now === undefined ? new Date() : parseInstant(values.now);
+  if (!now) throw new ConfigError(`--now must be an ISO-8601 instant such as 2026-12-01T08:00:00Z, not "${values.now}"`);
   const env = parseNodeEnv(process.env);
 
   if (!env.DATABASE_URL) {

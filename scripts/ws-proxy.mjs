@@ -41,7 +41,12 @@ export async function startWsProxy({ port = 0, allow = ["127.0.0.1:5432", "local
       tcp.on("close", () => (sockets.delete(tcp), ws.close()));
       tcp.on("error", () => ws.close());
       ws.on("message", (data) => tcp.write(data));
-      ws.on("close", () => tcp.end());
+      // End our side, then make sure the connection is gone: a half-open socket would keep a slot
+      // of the embedded server's connection limit forever.
+      ws.on("close", () => {
+        tcp.end();
+        setTimeout(() => tcp.destroy(), 1000).unref();
+      });
       ws.on("error", () => tcp.destroy());
     });
   });

@@ -7,15 +7,20 @@ import type { SendMessage } from "../reminders/queue.js";
  *   POSTMARK_SERVER_TOKEN, SIGNING_SECRET (signs email links).
  * Variables ([vars] in wrangler.toml): APP_URL, EMAIL_FROM, POSTMARK_MESSAGE_STREAM, POSTMARK_API_URL.
  */
-export interface Env {
-  /** Producer binding of the reminder-sending queue (wrangler.toml [[queues.producers]]). */
+export type Env = Omit<Cloudflare.Env, "EMAIL_QUEUE" | "APP_URL" | "EMAIL_FROM" | "POSTMARK_MESSAGE_STREAM"> & WorkerSecrets & {
+  // Bindings and [vars] come from `npm run types:worker` (wrangler types, worker-configuration.d.ts);
+  // vars are widened from their literal wrangler.toml values, and the queue gets its message type.
   EMAIL_QUEUE: Queue<SendMessage>;
-  DATABASE_URL: string;
   APP_URL: string;
+  EMAIL_FROM?: string;
+  POSTMARK_MESSAGE_STREAM?: string;
+};
+
+/** Secrets and local-only settings: not in wrangler.toml, so `wrangler types` cannot see them. */
+interface WorkerSecrets {
+  DATABASE_URL: string;
   POSTMARK_SERVER_TOKEN?: string;
   POSTMARK_API_URL?: string;
-  POSTMARK_MESSAGE_STREAM?: string;
-  EMAIL_FROM?: string;
   SIGNING_SECRET?: string;
   /** Local development and tests only: host:port of scripts/ws-proxy.mjs. Never set in production. */
   NEON_WS_PROXY?: string;

@@ -42,10 +42,21 @@ function openWorkerDatabase(env: Env): Database {
   }
   const counter = roundTripCounter();
   const pool = new Pool({ connectionString: env.DATABASE_URL });
-  // A socket closed under an idle client must not become an uncaught error in the isolate.
-  pool.on("error", (err: Error) => console.error(JSON.stringify({ event: "db.pool_error", message: err.message })));
+  let closing = false;
+  // A socket closed under an idle client must not become an uncaught error in the isolate; once
+  // the invocation is closing its pool, sockets going away is expected and not worth a log line.
+  pool.on("error", (err: Error) => {
+    if (!closing) console.error(JSON.stringify({ event: "db.pool_error", message: err.message }));
+  });
   const db = drizzle({ client: pool, schema, logger: counter });
-  return { db: db as unknown as Database["db"], roundTrips: () => counter.count, close: () => pool.end() };
+  return {
+    db: db as unknown as Database["db"],
+    roundTrips: () => counter.count,
+    close: () => {
+      closing = true;
+      return pool.end();
+    },
+  };
 }
 
 const passwords = createPasswordHasher(loadArgon2);
