@@ -31,10 +31,13 @@ export async function updateUserSettings(
   userId: string,
   values: { name: string; timezone: string } & ReminderSettings,
   now: Date,
+  /** Whether the person said reminders should be on (the form carried the box ticked); only then is a pause lifted. */
+  opts: { liftPause?: boolean } = {},
 ): Promise<void> {
+  const liftPause = opts.liftPause ?? values.remindersEnabled;
   await db
     .update(users)
-    .set({ ...values, updatedAt: now, ...(values.remindersEnabled ? { remindersPausedReason: null } : {}) })
+    .set({ ...values, updatedAt: now, ...(liftPause && values.remindersEnabled ? { remindersPausedReason: null } : {}) })
     .where(eq(users.id, userId));
 }
 

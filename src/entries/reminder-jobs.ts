@@ -1,6 +1,20 @@
+import { DateTime } from "luxon";
 import { runReminders, type ScanResult } from "../reminders/scan.js";
 import { sendPending, type SendResult } from "../reminders/send.js";
 import type { JobDeps } from "../reminders/jobs.js";
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+/**
+ * A run's `now` as given to `npm run reminders -- --now` or the run endpoint: an ISO-8601 date and
+ * time with Z or an offset, and a real one. `new Date` alone took "5" for May 2001 and rolled
+ * 30 February over into March, so a typo silently ran the reminders of another day.
+ */
+export function parseInstant(text: string): Date | null {
+  if (!ISO_INSTANT.test(text)) return null;
+  const moment = DateTime.fromISO(text, { setZone: true });
+  return moment.isValid ? moment.toJSDate() : null;
+}
 
 let running: Promise<unknown> = Promise.resolve();
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
-import { runReminderJobs } from "./reminder-jobs.js";
+import { parseInstant, runReminderJobs } from "./reminder-jobs.js";
 import type { JobDeps } from "../reminders/jobs.js";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -20,8 +20,8 @@ export function runEndpoint(deps: JobDeps, secret: string) {
       return c.json({ error: "forbidden" }, 403);
     }
     const body = (await c.req.json().catch(() => ({}))) as { now?: unknown };
-    const now = typeof body.now === "string" ? new Date(body.now) : new Date();
-    if (Number.isNaN(now.getTime())) return c.json({ error: "now must be an ISO-8601 instant" }, 400);
+    const now = typeof body.now === "string" ? parseInstant(body.now) : body.now === undefined ? new Date() : null;
+    if (!now) return c.json({ error: "now must be an ISO-8601 instant" }, 400);
     return c.json(await runReminderJobs(deps, now));
   };
 }

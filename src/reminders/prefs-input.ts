@@ -34,7 +34,7 @@ export function reminderFormFrom(body: FormBody, current: User): ReminderForm {
   return {
     reminders: last("reminders") ?? was.reminders,
     reminder_hour: last("reminder_hour") ?? was.reminder_hour,
-    lead_days: body.lead_days_sent ? (body.lead_days ?? []) : was.lead_days,
+    lead_days: body.lead_days_sent || body.lead_days ? (body.lead_days ?? []) : was.lead_days,
     overdue: last("overdue") ?? was.overdue,
     delivery: last("delivery") ?? was.delivery,
   };

@@ -39,7 +39,9 @@ settingsRoutes.post("/", async (c) => {
     c.status(422);
     return c.render(<SettingsPage form={form} reminders={reminders} pausedReason={user.remindersPausedReason} errors={errors} />, { title: "Settings" });
   }
-  await updateUserSettings(c.var.db, user.id, { name: form.name.trim(), timezone: form.timezone, ...checked.settings }, c.var.deps.clock.now());
+  // A post without the reminders box (only name and timezone) says nothing about the address working again.
+  const liftPause = body.reminders !== undefined;
+  await updateUserSettings(c.var.db, user.id, { name: form.name.trim(), timezone: form.timezone, ...checked.settings }, c.var.deps.clock.now(), { liftPause });
   if (form.timezone !== user.timezone) await retimeTasks(c.var.db, user.id, form.timezone);
   return c.redirect("/settings?saved=1", 303);
 });

@@ -78,7 +78,7 @@ export function SettingsPage(props: {
               <input type="checkbox" name="overdue" value="on" checked={reminders.overdue === "on"} /> Remind me of overdue tasks (1, 3 and 7 days late, then weekly, and a last check at 30 days)
             </label>
           </div>
-          <fieldset class={errors.delivery ? "invalid" : ""}>
+          <fieldset class={errors.delivery ? "invalid" : ""} aria-describedby={errors.delivery ? "delivery-error" : undefined}>
             <legend>Delivery</legend>
             <label>
               <input type="radio" name="delivery" value="digest" checked={reminders.delivery === "digest"} /> One daily digest
@@ -86,7 +86,11 @@ export function SettingsPage(props: {
             <label>
               <input type="radio" name="delivery" value="per_task" checked={reminders.delivery === "per_task"} /> One email per task
             </label>
-            {errors.delivery ? <small class="error">{errors.delivery}</small> : null}
+            {errors.delivery ? (
+              <small id="delivery-error" class="error">
+                {errors.delivery}
+              </small>
+            ) : null}
           </fieldset>
         </fieldset>
         <button type="submit" class="primary">
