@@ -152,6 +152,15 @@ describe("per-task reminders", () => {
     expect(mail.html).not.toContain("Quiet report");
     expect(mail.subject).toBe("1 due today");
   });
+
+  it("stay as they were when an edit does not carry the checkbox at all (a client other than our form)", async () => {
+    const { browser } = await person(t);
+    const quiet = await addTask(browser, { title: "Stays quiet", due_date: "2021-06-20", reminders: ["off"] });
+    expect((await browser.post(`/tasks/${quiet}`, { title: "Stays quiet, renamed", due_date: "2021-06-20" })).status).toBe(303);
+    expect(await nextReminderText(browser, quiet)).toBe("None: reminders are off for this task.");
+    expect((await browser.post(`/tasks/${quiet}`, { title: "Now reminded", due_date: "2021-06-20", reminders: ["off", "on"] })).status).toBe(303);
+    expect(await nextReminderText(browser, quiet)).not.toMatch(/^None/);
+  });
 });
 
 describe("task page: reminder panel", () => {

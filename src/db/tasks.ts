@@ -17,7 +17,8 @@ export interface TaskValues {
   dueDate: string | null;
   dueTime: string | null;
   dueAt: Date | null;
-  remindersEnabled: boolean;
+  /** Undefined: unchanged on update, on for a new task. */
+  remindersEnabled?: boolean;
 }
 
 export async function insertTask(db: Db, userId: string, values: TaskValues, now: Date): Promise<Task> {

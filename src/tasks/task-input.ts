@@ -12,7 +12,10 @@ export interface TaskForm {
   status: string;
   due_date: string;
   due_time: string;
-  /** "on" or "off"; the form sends a hidden "off" before the checkbox, so the last value wins. */
+  /**
+   * "on" or "off"; the form sends a hidden "off" before the checkbox, so the last value wins.
+   * "" when the post carries no such field (not from our form): the task keeps what it had.
+   */
   reminders: string;
 }
 
@@ -33,7 +36,7 @@ export function taskFormFrom(body: FormBody): TaskForm {
     status: field(body, "status") || "todo",
     due_date: field(body, "due_date").trim(),
     due_time: field(body, "due_time").trim(),
-    reminders: body.reminders?.at(-1) === "off" ? "off" : "on",
+    reminders: body.reminders ? (body.reminders.at(-1) === "off" ? "off" : "on") : "",
   };
 }
 
@@ -101,7 +104,8 @@ export function validateTask(
       dueDate,
       dueTime,
       dueAt: dueDate ? dueMoment(dueDate, dueTime, timezone) : null,
-      remindersEnabled: form.reminders !== "off",
+      // Undefined leaves the column alone on update and takes the default (on) on create.
+      remindersEnabled: form.reminders === "" ? undefined : form.reminders === "on",
     },
   };
 }
