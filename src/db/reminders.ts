@@ -119,6 +119,28 @@ export async function expireStale(db: Db, now: Date): Promise<number> {
   return rows.length;
 }
 
+/** A row a sender may take: waiting, or held by a sender whose lease ran out. */
+const claimable = (now: Date) =>
+  sql`(${reminderOutbox.status} = 'pending' or (${reminderOutbox.status} = 'sending' and ${reminderOutbox.leaseUntil} < ${now}))`;
+
+/**
+ * Rows queued for someone who has since turned reminders off (the unsubscribe link) or whose
+ * address was reported inactive are not sent: queued is not yet sent, and an opt-out is final.
+ */
+export async function dropUnwanted(db: Db, now: Date): Promise<number> {
+  const paused = await db
+    .update(reminderOutbox)
+    .set({ status: "suppressed", leaseUntil: null, lastError: "not sent: reminders are paused for this address" })
+    .where(and(claimable(now), sql`${reminderOutbox.userId} in (select ${users.id} from ${users} where ${users.remindersPausedReason} is not null)`))
+    .returning({ id: reminderOutbox.id });
+  const off = await db
+    .update(reminderOutbox)
+    .set({ status: "failed", leaseUntil: null, lastError: "not sent: reminders were turned off" })
+    .where(and(claimable(now), sql`${reminderOutbox.userId} in (select ${users.id} from ${users} where not ${users.remindersEnabled})`))
+    .returning({ id: reminderOutbox.id });
+  return paused.length + off.length;
+}
+
 /**
  * Claims up to `limit` rows to send, atomically: pending rows whose time has come, and rows whose
  * sender died holding them (lease expired). Concurrent senders skip each other's rows.
@@ -138,6 +160,7 @@ export async function claimForSending(db: Db, now: Date, limit: number, ids?: st
         where ((${o.status} = 'pending' and ${o.nextAttemptAt} <= ${now})
             or (${o.status} = 'sending' and ${o.leaseUntil} < ${now}))
           and ${o.expiresAt} >= ${now} ${only}
+          and exists (select 1 from ${users} u where u.id = ${o.userId} and u.reminders_enabled and u.reminders_paused_reason is null)
         order by ${o.nextAttemptAt}, ${o.id}
         limit ${limit}
         for update skip locked)`,

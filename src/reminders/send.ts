@@ -1,4 +1,4 @@
-import { claimForSending, expireStale, recordOutcomes, type SendRecord } from "../db/reminders.js";
+import { claimForSending, dropUnwanted, expireStale, recordOutcomes, type SendRecord } from "../db/reminders.js";
 import type { OutboxRow } from "../db/schema.js";
 import { pauseReminders } from "../db/reminder-prefs.js";
 import { DEFAULT_EMAIL } from "../config.js";
@@ -21,14 +21,17 @@ export interface SendResult {
 
 /**
  * Sends what the outbox holds, the same on every runtime: expires rows whose local day is over,
- * claims up to `limit` rows under a lease, sends them in Postmark batches of at most 500, and
- * records each message's outcome. A crash after the claim leaves rows to be retried once the
+ * drops rows of users who opted out (or were paused) since they were queued, claims up to
+ * `limit` rows under a lease, sends them in Postmark batches of at most 500, and records each
+ * message's outcome. A crash after the claim leaves rows to be retried once the
  * lease runs out. With `ids`, only those rows (a queue message's) are considered.
  */
 export async function sendPending(deps: JobDeps, now: Date, opts: { limit?: number; ids?: string[] } = {}): Promise<SendResult> {
   const { db } = deps.database;
   const result: SendResult = { claimed: 0, sent: 0, retrying: 0, failed: 0, suppressed: 0, expired: 0 };
   result.expired = await expireStale(db, now);
+  const dropped = await dropUnwanted(db, now);
+  if (dropped) console.log(JSON.stringify({ event: "reminders.dropped_after_opt_out", count: dropped }));
   const rows = await claimForSending(db, now, opts.limit ?? 1000, opts.ids);
   result.claimed = rows.length;
 
