@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "../scripts/embedded-postgres.js";
 import { openNodeDatabase } from "../src/db/node-database.js";
 import { devMailbox, tasks, users } from "../src/db/schema.js";
 import { dueMoment } from "../src/tasks/due.js";
@@ -124,6 +125,9 @@ describe("npm run reminders, on the embedded database", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/"via": "server pid \d+"/);
     expect(await mailbox(server, cookie)).toEqual(["2 due soon"]);
+    // The mailbox dates the message at the --now it was sent at, not the machine's clock.
+    const page = await (await fetch(`http://127.0.0.1:${server.port}/dev/mailbox`, { headers: { cookie } })).text();
+    expect(page).toContain("2030-01-09 23:30 UTC");
 
     const again = await reminders(["--now", AT_HOUR], { DATA_DIR: dataDir });
     expect(again.code, again.stderr).toBe(0);
@@ -171,9 +175,15 @@ describe("npm run reminders, on the embedded database", () => {
   );
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)("npm run reminders, with DATABASE_URL", () => {
+describe("npm run reminders, with DATABASE_URL", () => {
   it("runs directly against PostgreSQL", { timeout: SLOW }, async () => {
-    const url = process.env.TEST_DATABASE_URL!;
+    // The real server when the suite has one; otherwise the embedded database served over the wire.
+    let url = process.env.TEST_DATABASE_URL;
+    if (!url) {
+      const embedded = await startEmbeddedPostgres({ dataDir: ":memory:", port: await freePort() });
+      cleanups.push(() => embedded.stop());
+      url = embedded.url;
+    }
     const database = await openNodeDatabase({ url, migrate: false });
     cleanups.push(() => database.close());
     // Far in the past, so this run touches nothing of the other test files sharing the database.

@@ -10,7 +10,7 @@ import type { Mailer } from "./mailer.js";
 export function createDevMailer(database: Pick<Database, "db">, clock: Clock): Mailer {
   return {
     kind: "dev",
-    async sendBatch(messages) {
+    async sendBatch(messages, sentAt) {
       if (messages.length === 0) return [];
       const rows = await database.db
         .insert(devMailbox)
@@ -23,7 +23,7 @@ export function createDevMailer(database: Pick<Database, "db">, clock: Clock): M
             textBody: m.TextBody,
             headers: m.Headers,
             messageStream: m.MessageStream,
-            createdAt: clock.now(),
+            createdAt: sentAt ?? clock.now(),
           })),
         )
         .returning({ id: devMailbox.id });

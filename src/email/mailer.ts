@@ -23,8 +23,11 @@ export type SendOutcome =
 export interface Mailer {
   /** "dev" keeps mail in the database for /dev/mailbox; "postmark" sends it. */
   readonly kind: "dev" | "postmark";
-  /** Sends up to MAX_BATCH messages; answers one outcome per message, in order. */
-  sendBatch(messages: OutgoingEmail[]): Promise<SendOutcome[]>;
+  /**
+   * Sends up to MAX_BATCH messages; answers one outcome per message, in order. `sentAt` is the
+   * job's "now" (which `npm run reminders -- --now` chooses), for mailers that keep a date.
+   */
+  sendBatch(messages: OutgoingEmail[], sentAt?: Date): Promise<SendOutcome[]>;
 }
 
 /** Postmark's batch endpoint takes at most 500 messages per call. */

@@ -1,4 +1,3 @@
-import type { Clock } from "../clock.js";
 import type { AppConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Mailer } from "../email/mailer.js";
@@ -8,9 +7,4 @@ export interface JobDeps {
   database: Database;
   mailer: Mailer;
   config: AppConfig;
-}
-
-/** A clock stopped at one instant, so a job run (and `--now`) sees a single "now" throughout. */
-export function fixedClock(now: Date): Clock {
-  return { now: () => new Date(now) };
 }

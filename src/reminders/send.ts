@@ -39,7 +39,7 @@ export async function sendPending(deps: JobDeps, now: Date, opts: { limit?: numb
     const chunk = rows.slice(i, i + MAX_BATCH);
     let outcomes: SendOutcome[];
     try {
-      outcomes = await deps.mailer.sendBatch(chunk.map((row) => toMessage(deps, row)));
+      outcomes = await deps.mailer.sendBatch(chunk.map((row) => toMessage(deps, row)), now);
     } catch (err) {
       outcomes = chunk.map(() => ({ outcome: "retry" as const, error: (err as Error).message }));
     }
