@@ -11,17 +11,146 @@
     }
   }
 
-  // After htmx swaps a form with errors in, move focus to its first invalid field; after a
-  // new row or edit form appears, focus its first control so keyboard users stay in place.
-  function focusAfterSwap(event) {
-    const target = event.target;
-    if (!(target instanceof Element)) return;
-    const invalid = document.querySelector('[aria-invalid="true"]');
-    if (invalid instanceof HTMLElement) return invalid.focus();
-    const editTitle = target.closest("li.task-form")?.querySelector("input[name=title]");
-    if (editTitle instanceof HTMLElement) editTitle.focus();
+  // A page that comes back with errors (a plain form post) starts at its first invalid field,
+  // or at the form's alert when the error belongs to no one field (a refused login).
+  function focusErrors() {
+    const invalid = document.querySelector('main [aria-invalid="true"]');
+    const alert = document.querySelector("main [data-form-alert]");
+    (invalid ?? alert)?.focus();
   }
 
-  document.addEventListener("DOMContentLoaded", () => detectTimezone(document));
-  document.addEventListener("htmx:after:swap", focusAfterSwap);
+  // ---- After an htmx swap: where focus goes and what a screen reader hears.
+  // htmx fires its swap events on the element that made the request, which the swap may remove
+  // (a deleted row, a replaced form). Its settle events fire on what was swapped in and always
+  // reach the document, so the work is done once per swap, right after it settles.
+  let current = null;
+
+  const titleOf = (row) => row?.querySelector(".task-title")?.textContent.trim();
+
+  // Just before the swap: what the person is on now, which the swap may take away.
+  function beginSwap(event) {
+    const { request, response } = event.detail.ctx;
+    const active = document.activeElement instanceof Element && document.activeElement !== document.body ? document.activeElement : null;
+    const row = active?.closest("li") ?? event.target.closest?.("li");
+    current = {
+      path: new URL(request.action, location.href).pathname,
+      method: request.method,
+      status: response?.status ?? 0,
+      row: row?.id,
+      prev: row?.previousElementSibling?.id,
+      next: row?.nextElementSibling?.id,
+      fromEdit: Boolean(active?.closest("li.task-form")),
+      fromMore: Boolean(active?.closest("li.more")),
+      was: active && { tag: active.tagName, label: active.getAttribute("aria-label"), href: active.getAttribute("href"), text: active.textContent.trim(), inResults: Boolean(active.closest("#task-results")) },
+      title: titleOf(row) ?? document.getElementById("new-title")?.value.trim(),
+      swapped: [],
+    };
+  }
+
+  function settled(event) {
+    const req = current;
+    if (!req) return;
+    if (!req.swapped.length) setTimeout(() => finish(req));
+    req.swapped.push(event.target);
+  }
+
+  function finish(req) {
+    if (current === req) current = null;
+    const swapped = req.swapped.filter((el) => el instanceof Element && el.isConnected);
+    // A form came back with errors: its first invalid field (the field names its message).
+    for (const el of swapped) {
+      const invalid = el.querySelector('[aria-invalid="true"]');
+      if (invalid) return invalid.focus();
+    }
+    if (req.status >= 400) return;
+    const editing = swapped.find((el) => el.matches("li.task-form"));
+    if (editing) return editing.querySelector("input[name=title]")?.focus();
+
+    const row = req.row ? document.getElementById(req.row) : null;
+    announce(messageFor(req, titleOf(row) ?? req.title));
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    focusTarget(req, row)?.focus();
+  }
+
+  function messageFor(req, title) {
+    const { path, method } = req;
+    let done = "";
+    if (method === "POST" && path === "/tasks") done = `“${title}” added.`;
+    else if (path.endsWith("/complete")) done = `“${title}” marked done.`;
+    else if (path.endsWith("/reopen")) done = `“${title}” reopened.`;
+    else if (path.endsWith("/delete") || method === "DELETE") done = `“${title}” deleted.`;
+    else if (method !== "GET" && /^\/tasks\/[^/]+$/.test(path)) done = `“${title}” saved.`;
+    else if (req.fromMore) return "More tasks shown.";
+    else if (method !== "GET" || path !== "/tasks") return "";
+    const summary = document.querySelector("#status-counts .summary")?.cloneNode(true);
+    summary?.querySelectorAll("a").forEach((a) => a.remove());
+    return [done, summary?.textContent.trim()].filter(Boolean).join(" ");
+  }
+
+  // Focus was lost with the element that held it: put it back where the person was.
+  function focusTarget(req, row) {
+    if (req.method === "POST" && req.path === "/tasks") return document.getElementById("new-title");
+    if (req.fromMore) return document.getElementById(req.prev)?.nextElementSibling?.querySelector("a, button");
+    if (req.fromEdit && row?.matches("li.task")) return row.querySelector('a[href$="/edit"]');
+    const twin = req.was && [...document.querySelectorAll(req.was.tag)].find((el) => el.getAttribute("aria-label") === req.was.label && el.getAttribute("href") === req.was.href && el.textContent.trim() === req.was.text);
+    if (twin) return twin;
+    if (row?.matches("li.task")) return row.querySelector("button.check");
+    if (req.row && !row) {
+      // The row is gone (deleted): the next one, else the one before, else the new-task form.
+      const near = document.getElementById(req.next) ?? document.getElementById(req.prev);
+      return near?.querySelector("button.check, a") ?? document.querySelector("details.new-task > summary");
+    }
+    return req.was?.inResults ? document.getElementById("task-results") : null;
+  }
+
+  function announce(text) {
+    const region = document.getElementById("announcer");
+    if (!region || !text) return;
+    // Emptied first, so the same words twice are still heard twice.
+    region.textContent = "";
+    setTimeout(() => (region.textContent = text), 50);
+  }
+
+  // ---- Keyboard shortcuts: n (new task), / (search), ? (this list). Never while typing.
+  function typing(target) {
+    return target instanceof Element && Boolean(target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])"));
+  }
+
+  function onKey(event) {
+    if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target) || document.querySelector("dialog[open]")) return;
+    if (event.key === "n") {
+      const title = document.getElementById("new-title");
+      if (!title) return;
+      const details = title.closest("details");
+      if (details) details.open = true;
+      title.focus();
+    } else if (event.key === "/") {
+      const search = document.getElementById("filter-q");
+      if (!search) return;
+      search.focus();
+    } else if (event.key === "?") {
+      showShortcuts();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  }
+
+  function showShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (dialog instanceof HTMLDialogElement && !dialog.open) dialog.showModal();
+  }
+
+  // Controls that need this script (class js-only) show once it runs; the class outlives body swaps.
+  document.documentElement.classList.add("js");
+  document.addEventListener("DOMContentLoaded", () => {
+    detectTimezone(document);
+    focusErrors();
+  });
+  document.addEventListener("click", (event) => event.target instanceof Element && event.target.closest("#shortcuts-open") && showShortcuts());
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("htmx:before:swap", beginSwap);
+  document.addEventListener("htmx:after:settle", settled);
 })();

@@ -126,6 +126,12 @@ describe("node entry: a good start", () => {
       expect(await res!.json()).toEqual({ status: "ok", database: "ok" });
       const css = await fetch(`http://127.0.0.1:${port}/app.css`);
       expect(css.status).toBe(200);
+      // fetch asks for gzip and unpacks it: the Node entry compresses what it serves.
+      expect(css.headers.get("content-encoding")).toBe("gzip");
+      // Unknown paths get the app's own page (lang, title), not a bare "404 Not Found".
+      const missing = await fetch(`http://127.0.0.1:${port}/no/such/page`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toMatch(/<html lang="en">[\s\S]*<title>Not found · SmartTask<\/title>/);
       const home = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" });
       expect(home.status).toBe(303);
       expect(home.headers.get("location")).toBe("/login");

@@ -119,6 +119,16 @@ describe("tasks: htmx fragments and full pages", () => {
     }
   });
 
+  it("sends htmx to the list after a delete from the task's own page (no row there to remove)", async () => {
+    const { browser } = await signedIn(t);
+    const id = await browser.createTask({ title: "Deleted from its page" });
+    const res = await browser.post(`/tasks/${id}/delete`, { next: "/tasks" }, { htmx: `/tasks/${id}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("hx-redirect")).toBe("/tasks");
+    expect(await res.text()).toBe("");
+    expect(await dbTask(t, id)).toBeUndefined();
+  });
+
   it("answers htmx create with a fresh form and the results out of band", async () => {
     const { browser } = await signedIn(t);
     await browser.createTask({ title: "Already here", priority: "low" });

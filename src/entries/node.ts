@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
+import { compress } from "hono/compress";
 import { createApp } from "../app.js";
 import { loadArgon2ForNode } from "../auth/argon2-node.js";
 import { createPasswordHasher } from "../auth/password.js";
@@ -51,9 +52,12 @@ async function main() {
   );
   const runSecret = randomBytes(32).toString("hex");
   const server = new Hono();
+  // Node serves its own bytes (no CDN in front, unlike the Worker): gzip pages, fragments, CSS and JS.
+  server.use("*", compress());
   server.use("*", serveStatic({ root: "./static" }));
   server.post("/internal/reminders/run", runEndpoint(jobDeps, runSecret));
-  server.route("/", app);
+  // Mounted as a whole app (not `route`), so its own not-found page answers unknown paths.
+  server.mount("/", app.fetch, { replaceRequest: false });
 
   const http = serve({ fetch: server.fetch, port: env.PORT }, () => {
     console.log(`SmartTask is running at ${appUrl.origin} (database: ${env.DATABASE_URL ? "PostgreSQL" : `embedded, ${resolve(env.DATA_DIR)}`}; email: ${jobDeps.mailer.kind === "dev" ? "dev mailbox at /dev/mailbox" : "Postmark"})`);

@@ -41,3 +41,12 @@ export function currentListFilter(c: Context<HonoEnv>): TaskFilter {
   }
   return parseFilter(new URLSearchParams());
 }
+
+/** True when an htmx request comes from the list itself, not from a task's own page. */
+export function fromListPage(c: Context<HonoEnv>): boolean {
+  try {
+    return new URL(c.req.header("HX-Current-URL") ?? "").pathname === "/tasks";
+  } catch {
+    return false;
+  }
+}

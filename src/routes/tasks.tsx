@@ -16,7 +16,7 @@ import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task
 import { TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
-import { currentListFilter, listUrl, loadList } from "./task-list.js";
+import { currentListFilter, fromListPage, listUrl, loadList } from "./task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>();
 taskRoutes.use("*", requireUser);
@@ -139,7 +139,8 @@ async function remove(c: Context<HonoEnv>) {
   const id = taskId(c);
   const back = safeNext(field(await readForm(c.req.raw), "next"));
   if (!(await deleteTask(c.var.db, c.var.user!.id, id))) throw notFound();
-  if (!wantsFragment(c)) return redirectAfterPost(c, back);
+  // From the task's own page there is no row to remove: htmx follows HX-Redirect to the list.
+  if (!wantsFragment(c) || !fromListPage(c)) return redirectAfterPost(c, back);
   // The row is removed by hx-swap="delete"; the counts beside the list are refreshed out of band.
   return c.html(await countsOob(c));
 }

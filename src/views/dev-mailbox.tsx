@@ -29,7 +29,10 @@ export function MailboxPage(props: { mails: Mail[]; address: string }) {
 /** One message: its headers, every link it holds (so they can be followed), and both parts. */
 export function MailPage(props: { mail: Mail }) {
   const m = props.mail;
-  const links = [...m.htmlBody.matchAll(/href="([^"]+)"/g)].map((x) => x[1]!.replace(/&amp;/g, "&"));
+  const links = [...m.htmlBody.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].map((x) => ({
+    href: x[1]!.replace(/&amp;/g, "&"),
+    label: decodeText(x[2]!.replace(/<[^>]*>/g, "")),
+  }));
   return (
     <article>
       <p>
@@ -56,11 +59,9 @@ export function MailPage(props: { mail: Mail }) {
       <iframe class="mail-html" title="HTML part of the message" sandbox="allow-top-navigation-by-user-activation" srcdoc={m.htmlBody}></iframe>
       <h2>Links</h2>
       <ul>
-        {links.map((href) => (
+        {links.map((link) => (
           <li>
-            <a href={href} class="wrap">
-              {href}
-            </a>
+            <a href={link.href}>{link.label}</a> <small class="muted wrap">{link.href}</small>
           </li>
         ))}
       </ul>
@@ -68,4 +69,15 @@ export function MailPage(props: { mail: Mail }) {
       <pre class="mail-text">{m.textBody}</pre>
     </article>
   );
+}
+
+/** The text of a link in the mail's HTML (hono/jsx escaped it), for the list of its links. */
+function decodeText(html: string): string {
+  return html
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .trim();
 }

@@ -26,10 +26,10 @@ export function describedBy(id: string, error?: string, hint?: string) {
   return { "aria-invalid": error ? "true" : undefined, "aria-describedby": ref };
 }
 
-/** A summary at the top of a form, announced when it appears. */
+/** A summary at the top of a form, announced when it appears (app.js focuses it on a full page). */
 export function FormAlert(props: { message?: string }) {
   return props.message ? (
-    <p class="alert" role="alert">
+    <p class="alert" role="alert" tabindex={-1} data-form-alert="">
       {props.message}
     </p>
   ) : null;

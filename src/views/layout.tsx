@@ -14,6 +14,7 @@ const HTMX_CONFIG = '{"includeIndicatorCSS":false}';
 export const layout = jsxRenderer(({ children, title }) => {
   const c = useRequestContext<HonoEnv>();
   const user = c.var.user;
+  const here = (path: string) => (c.req.path === path ? "page" : undefined);
   return (
     <html lang="en">
       <head>
@@ -33,23 +34,72 @@ export const layout = jsxRenderer(({ children, title }) => {
           <a class="brand" href="/">SmartTask</a>
           {user ? (
             <nav aria-label="Account">
-              <a href="/tasks">Tasks</a>
-              <a href="/settings">Settings</a>
+              <a href="/tasks" aria-current={here("/tasks")}>
+                Tasks
+              </a>
+              <a href="/settings" aria-current={here("/settings")}>
+                Settings
+              </a>
               <form method="post" action="/logout" class="inline">
-                <button type="submit" class="link">Log out {user.name}</button>
+                <button type="submit" class="link">
+                  Log out <span class="who">{user.name}</span>
+                </button>
               </form>
             </nav>
           ) : (
             <nav aria-label="Account">
-              <a href="/login">Log in</a>
-              <a href="/register">Register</a>
+              <a href="/login" aria-current={here("/login")}>
+                Log in
+              </a>
+              <a href="/register" aria-current={here("/register")}>
+                Register
+              </a>
             </nav>
           )}
         </header>
         <main id="main" tabindex={-1}>
           {children}
         </main>
+        <footer class="foot">
+          <button type="button" id="shortcuts-open" class="link js-only">
+            Keyboard shortcuts <kbd>?</kbd>
+          </button>
+        </footer>
+        {/* Filled by app.js after htmx swaps: what changed, in words ("“Rent” marked done. 3 tasks."). */}
+        <div id="announcer" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></div>
+        <ShortcutsDialog />
       </body>
     </html>
   );
 });
+
+/** The list `?` opens (app.js); Escape or the button closes it. */
+function ShortcutsDialog() {
+  const keys = [
+    ["n", "New task (on the task list)"],
+    ["/", "Search tasks"],
+    ["?", "Show these shortcuts"],
+    ["Esc", "Close this list"],
+  ];
+  return (
+    <dialog id="shortcuts" aria-labelledby="shortcuts-title">
+      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <dl class="keys">
+        {keys.map(([key, what]) => (
+          <>
+            <dt>
+              <kbd>{key}</kbd>
+            </dt>
+            <dd>{what}</dd>
+          </>
+        ))}
+      </dl>
+      <p class="hint">They do nothing while you type in a field.</p>
+      <form method="dialog">
+        <button type="submit" class="primary">
+          Close
+        </button>
+      </form>
+    </dialog>
+  );
+}

@@ -37,7 +37,21 @@ export function TaskListPage(props: { model: ListModel }) {
         <summary>New task</summary>
         <TaskFormView form={emptyTaskForm()} errors={{}} back={props.model.ctx.back} />
       </details>
-      <form id="filters" class="filters" method="get" action="/tasks" role="search" hx-get="/tasks" hx-target="#task-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="change, submit">
+      {/* One request queue for every filter control, the newest replacing any still in flight: a queued
+          request would otherwise target the #task-results that the one before it replaced. */}
+      <form
+        id="filters"
+        class="filters"
+        method="get"
+        action="/tasks"
+        role="search"
+        hx-get="/tasks"
+        hx-target="#task-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-sync="replace"
+        hx-trigger="change, submit, input delay:300ms target:#filter-q"
+      >
         <fieldset>
           <legend>Status</legend>
           {STATUS_OPTIONS.map(([value, label]) => (
@@ -77,9 +91,11 @@ export function TaskListPage(props: { model: ListModel }) {
           </div>
           <div class="field grow">
             <label for="filter-q">Search</label>
-            <input id="filter-q" type="search" name="q" value={filter.q} placeholder="Words in title or notes" hx-get="/tasks" hx-trigger="input changed delay:300ms" hx-include="closest form" hx-target="#task-results" hx-swap="outerHTML" hx-push-url="true" />
+            <input id="filter-q" type="search" name="q" value={filter.q} placeholder="Words in title or notes" />
           </div>
-          <button type="submit">Apply</button>
+          <button type="submit" class="apply">
+            Apply
+          </button>
         </div>
       </form>
       <TaskResults model={props.model} />
@@ -91,7 +107,8 @@ export function TaskListPage(props: { model: ListModel }) {
 export function TaskResults(props: { model: ListModel; oob?: boolean }) {
   const { filter, tasks, nextCursor, ctx } = props.model;
   return (
-    <section id="task-results" aria-labelledby="results-heading" hx-swap-oob={props.oob ? "true" : undefined}>
+    // tabindex: where app.js puts focus when a swap removed the control that held it.
+    <section id="task-results" aria-labelledby="results-heading" tabindex={-1} hx-swap-oob={props.oob ? "true" : undefined}>
       <h2 id="results-heading" class="visually-hidden">
         Results
       </h2>
@@ -144,12 +161,13 @@ export function StatusCounts(props: { filter: TaskFilter; counts: Record<TaskSta
           </a>
         ))}
       </nav>
-      <p class="summary" role="status" aria-live="polite">
+      {/* Not a live region itself (htmx replaces it); app.js reads it out through #announcer. */}
+      <p class="summary">
         {matching === 0
           ? isFiltered(filter)
             ? "No tasks match these filters."
             : "No tasks yet. Add your first one above."
-          : `${matching} ${matching === 1 ? "task" : "tasks"}${isFiltered(filter) ? " match your filters" : ""}.`}
+          : `${matching} ${matching === 1 ? "task" : "tasks"}${isFiltered(filter) ? (matching === 1 ? " matches" : " match") + " your filters" : ""}.`}
         {isFiltered(filter) ? (
           <>
             {" "}
