@@ -90,6 +90,8 @@ describe.each(["light", "dark"] as const)("axe, %s colour scheme", (colorScheme)
     await page.getByRole("link", { name: "Edit", exact: true }).click();
     await page.waitForURL(/\/edit$/);
     await check("task edit page");
+    await page.goto(page.url().replace(/\/edit$/, "/delete"));
+    await check("delete confirmation page (no-JavaScript path)");
 
     // Settings: as they are, refused, saved.
     await page.goto("/settings");

@@ -109,7 +109,16 @@ it("registers, logs out and in, and creates, filters, edits, completes and delet
   await page.waitForLoadState();
   expect(await row(page, "Post the letters").getAttribute("class")).not.toContain("is-done");
 
-  // Delete (no confirmation dialog without script: the button posts straight away).
+  // Delete: without script the button opens a confirmation page; "Keep it" changes nothing.
+  await page.getByRole("button", { name: "Delete “Post the letters”" }).click();
+  await page.waitForLoadState();
+  expect(await page.locator("h1").innerText()).toBe("Delete this task?");
+  await page.getByRole("link", { name: "Keep it" }).click();
+  await page.waitForLoadState();
+  expect(await page.locator("h1").innerText()).toBe("Post the letters");
+  await page.goto(`${page.url().replace(/\/tasks\/.*$/, "")}/tasks`);
+  await page.getByRole("button", { name: "Delete “Post the letters”" }).click();
+  await page.waitForLoadState();
   await page.getByRole("button", { name: "Delete “Post the letters”" }).click();
   await page.waitForLoadState();
   expect(path()).toBe("/tasks");

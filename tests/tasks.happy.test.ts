@@ -162,6 +162,21 @@ describe("tasks: happy paths", () => {
     expect((await browser.get(`/tasks/${a}`)).status).toBe(404);
   });
 
+  it("asks before deleting without JavaScript: the confirmation page (GET) changes nothing, its button deletes", async () => {
+    const { browser } = await signedIn(t);
+    const id = await browser.createTask({ title: "Think twice" });
+    const page = await browser.get(`/tasks/${id}/delete?next=${encodeURIComponent("/tasks?priority=medium")}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(textOf(html)).toContain("Delete this task?");
+    expect(html).toContain(`action="/tasks/${id}/delete"`);
+    expect(formValue(html, "next")).toBe("/tasks?priority=medium");
+    expect(await dbTask(t, id)).toBeDefined();
+    const res = await browser.post(`/tasks/${id}/delete`, { next: "/tasks?priority=medium" });
+    expect(res.headers.get("location")).toBe("/tasks?priority=medium");
+    expect(await dbTask(t, id)).toBeUndefined();
+  });
+
   it("keeps date-only deadlines on their date and timed ones at their moment when the timezone changes", async () => {
     const { browser } = await signedIn(t, "UTC");
     const dateOnly = await browser.createTask({ title: "Date-only move", due_date: "2026-06-20" });

@@ -9,6 +9,7 @@ const valid = { title: "Taken over", notes: "by B", priority: "urgent", status: 
 const base: Omit<Route, "htmx">[] = [
   { name: "view", method: "GET", path: (id) => `/tasks/${id}` },
   { name: "edit page", method: "GET", path: (id) => `/tasks/${id}/edit` },
+  { name: "delete confirmation page", method: "GET", path: (id) => `/tasks/${id}/delete` },
   { name: "update (POST)", method: "POST", path: (id) => `/tasks/${id}`, form: valid },
   { name: "update with bad input", method: "POST", path: (id) => `/tasks/${id}`, form: { title: "" } },
   { name: "update (PATCH)", method: "PATCH", path: (id) => `/tasks/${id}`, form: valid },

@@ -13,7 +13,7 @@ import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask } from "../tasks/
 import { TaskFormView } from "../views/task-form.js";
 import { TaskItem } from "../views/task-item.js";
 import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
-import { TaskPage } from "../views/task-page.js";
+import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
 import { currentListFilter, fromListPage, listUrl, loadList } from "./task-list.js";
@@ -86,6 +86,13 @@ taskRoutes.get("/:id", async (c) => {
     ),
     fragment: () => <TaskItem task={task} ctx={ctx} />,
   });
+});
+
+taskRoutes.get("/:id/delete", async (c) => {
+  const task = await ownTask(c);
+  // After deleting, back to the list the user came from; "Keep it" shows the task instead.
+  const back = safeNext(c.req.query("next"));
+  return c.render(<DeleteConfirmPage task={task} back={back} />, { title: `Delete ${task.title}` });
 });
 
 taskRoutes.get("/:id/edit", async (c) => {

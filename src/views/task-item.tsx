@@ -45,7 +45,8 @@ export function TaskItem(props: { task: Task; ctx: ItemContext }) {
         <a href={`/tasks/${task.id}/edit`} hx-get={`/tasks/${task.id}/edit`} hx-target="closest li" hx-swap="outerHTML" class="button small" aria-label={`Edit “${task.title}”`}>
           Edit
         </a>
-        <form method="post" action={`/tasks/${task.id}/delete`} hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`} hx-target="closest li" hx-swap="delete" class="inline">
+        {/* Without JavaScript the button opens a confirmation page (GET); htmx posts after hx-confirm. */}
+        <form method="get" action={`/tasks/${task.id}/delete`} hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`} hx-target="closest li" hx-swap="delete" class="inline">
           <input type="hidden" name="next" value={ctx.back} />
           <button type="submit" class="small danger" aria-label={`Delete “${task.title}”`}>
             Delete

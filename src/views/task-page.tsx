@@ -53,7 +53,7 @@ export function TaskPage(props: { task: Task; ctx: ItemContext }) {
         <a class="button" href={`/tasks/${task.id}/edit`}>
           Edit
         </a>
-        <form method="post" action={`/tasks/${task.id}/delete`} class="inline" hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
+        <form method="get" action={`/tasks/${task.id}/delete`} class="inline" hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
           <input type="hidden" name="next" value="/tasks" />
           <button type="submit" class="danger">
             Delete
@@ -61,5 +61,26 @@ export function TaskPage(props: { task: Task; ctx: ItemContext }) {
         </form>
       </div>
     </article>
+  );
+}
+
+/** Asks before deleting, for browsers without JavaScript (htmx asks with hx-confirm instead). */
+export function DeleteConfirmPage(props: { task: Task; back: string }) {
+  return (
+    <section class="narrow">
+      <h1>Delete this task?</h1>
+      <p>
+        <strong>{props.task.title}</strong> will be deleted. This cannot be undone.
+      </p>
+      <form method="post" action={`/tasks/${props.task.id}/delete`} class="actions">
+        <input type="hidden" name="next" value={props.back} />
+        <button type="submit" class="danger">
+          Delete “{props.task.title}”
+        </button>
+        <a class="button" href={`/tasks/${props.task.id}`}>
+          Keep it
+        </a>
+      </form>
+    </section>
   );
 }
