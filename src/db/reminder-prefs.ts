@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
-import { reminderItems, reminderOutbox, reminderScans, users } from "./schema.js";
+import { reminderItems, reminderOutbox, users } from "./schema.js";
 
 export interface ReminderSettings {
   remindersEnabled: boolean;
@@ -37,13 +37,4 @@ export async function reminderHistory(db: Db, userId: string, taskId: string) {
     .where(and(eq(reminderItems.taskId, taskId), eq(reminderOutbox.userId, userId)))
     .orderBy(sql`${reminderOutbox.createdAt} desc`)
     .limit(20);
-}
-
-/** Whether the scan already handled this user on a local date (then nothing more comes that day). */
-export async function scannedOn(db: Db, userId: string, localDate: string): Promise<boolean> {
-  const rows = await db
-    .select({ d: reminderScans.localDate })
-    .from(reminderScans)
-    .where(and(eq(reminderScans.userId, userId), eq(reminderScans.localDate, localDate)));
-  return rows.length > 0;
 }
