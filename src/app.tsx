@@ -11,6 +11,7 @@ import { emailRoutes } from "./routes/email.js";
 import { healthRoutes } from "./routes/health.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { errorForLog } from "./log.js";
 import { layout } from "./views/layout.js";
 import { MessagePage } from "./views/message-page.js";
 
@@ -94,7 +95,7 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
 
   app.onError((err, c) => {
     const status = err instanceof HTTPException ? err.status : 500;
-    if (status >= 500) console.error(JSON.stringify({ event: "http.error", path: c.req.path, message: err.message, stack: err.stack }));
+    if (status >= 500) console.error(JSON.stringify({ event: "http.error", path: c.req.path, ...errorForLog(err) }));
     const message = status >= 500 ? "Something went wrong on our side. Please try again in a moment." : err.message;
     const heading = HEADINGS[status] ?? "Something went wrong";
     c.status(status as 500);

@@ -151,17 +151,14 @@ function afterCursor(sort: TaskFilter["sort"], c: Cursor): SQL {
  * After a timezone change: date-only deadlines stay on their dates (their moment moves to the
  * end of that day in the new zone); timed deadlines keep their moment, shown in the new zone.
  */
-export async function retimeTasks(db: Db, userId: string, timezone: string): Promise<void> {
-  await db
-    .update(tasks)
-    .set({
-      dueAt: sql`case when ${tasks.dueTime} is null
-        then ((${tasks.dueDate} + 1)::timestamp at time zone ${timezone}) - interval '1 millisecond'
-        else ${tasks.dueAt} end`,
-      dueDate: sql`case when ${tasks.dueTime} is null then ${tasks.dueDate}
-        else (${tasks.dueAt} at time zone ${timezone})::date end`,
-      dueTime: sql`case when ${tasks.dueTime} is null then null
-        else date_trunc('minute', ${tasks.dueAt} at time zone ${timezone})::time end`,
-    })
-    .where(and(eq(tasks.userId, userId), isNotNull(tasks.dueDate)));
+export function retimedDue(timezone: string) {
+  return {
+    dueAt: sql`case when ${tasks.dueTime} is null
+      then ((${tasks.dueDate} + 1)::timestamp at time zone ${timezone}) - interval '1 millisecond'
+      else ${tasks.dueAt} end`,
+    dueDate: sql`case when ${tasks.dueTime} is null then ${tasks.dueDate}
+      else (${tasks.dueAt} at time zone ${timezone})::date end`,
+    dueTime: sql`case when ${tasks.dueTime} is null then null
+      else date_trunc('minute', ${tasks.dueAt} at time zone ${timezone})::time end`,
+  };
 }

@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import type { ReminderSettings } from "./reminder-prefs.js";
-import { users, type User } from "./schema.js";
+import { retimedDue } from "./tasks.js";
+import { tasks, users, type User } from "./schema.js";
 
 /** Inserts the user unless the email is taken; null tells the caller it was, without a second query. */
 export async function insertUserIfNew(
@@ -32,13 +33,25 @@ export async function updateUserSettings(
   values: { name: string; timezone: string } & ReminderSettings,
   now: Date,
   /** Whether the person said reminders should be on (the form carried the box ticked); only then is a pause lifted. */
-  opts: { liftPause?: boolean } = {},
+  opts: { liftPause?: boolean; retime?: boolean } = {},
 ): Promise<void> {
   const liftPause = opts.liftPause ?? values.remindersEnabled;
-  await db
+  const updateUser = db
     .update(users)
     .set({ ...values, updatedAt: now, ...(liftPause && values.remindersEnabled ? { remindersPausedReason: null } : {}) })
     .where(eq(users.id, userId));
+  if (!opts.retime) {
+    await updateUser;
+    return;
+  }
+  // A new zone moves the tasks' due moments in the same statement (a data-modifying CTE), so the
+  // zone and the moments derived from it change together or not at all, in one round trip.
+  const updated = db.$with("updated_user").as(updateUser.returning({ id: users.id }));
+  await db
+    .with(updated)
+    .update(tasks)
+    .set(retimedDue(values.timezone))
+    .where(and(sql`${tasks.userId} in (select id from ${updated})`, isNotNull(tasks.dueDate)));
 }
 
 export async function pingDatabase(db: Db): Promise<void> {

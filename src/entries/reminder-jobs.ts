@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { runReminders, type ScanResult } from "../reminders/scan.js";
 import { sendPending, type SendResult } from "../reminders/send.js";
 import type { JobDeps } from "../reminders/jobs.js";
+import { errorForLog } from "../log.js";
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
@@ -39,7 +40,7 @@ const MINUTE = 60 * 1000;
 export function startReminderSchedule(deps: JobDeps): () => void {
   const timers: NodeJS.Timeout[] = [];
   const safely = (what: string, job: () => Promise<unknown>) =>
-    job().catch((err: Error) => console.error(JSON.stringify({ event: "reminders.error", what, message: err.message })));
+    job().catch((err: Error) => console.error(JSON.stringify({ event: "reminders.error", what, message: errorForLog(err).message })));
 
   safely("startup run", () => runReminderJobs(deps, new Date()));
   const scheduleHourly = () => {

@@ -13,6 +13,7 @@ import { createPostmarkMailer } from "../email/postmark-mailer.js";
 import { consumeSendMessage, enqueueSendable, type SendMessage } from "../reminders/queue.js";
 import { runReminders } from "../reminders/scan.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
+import { errorForLog } from "../log.js";
 
 // workerd refuses to compile WebAssembly from bytes at run time, so the .wasm files are imported
 // as modules (wrangler bundles them compiled) and only instantiated here.
@@ -115,7 +116,7 @@ export default {
           await consumeSendMessage(deps, env.EMAIL_QUEUE, message.body, new Date());
           message.ack();
         } catch (err) {
-          console.error(JSON.stringify({ event: "reminders.queue_error", message: (err as Error).message }));
+          console.error(JSON.stringify({ event: "reminders.queue_error", message: errorForLog(err).message }));
           message.retry({ delaySeconds: 60 });
         }
       }

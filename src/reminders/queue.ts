@@ -1,6 +1,7 @@
 import { retriesAmong, sendableIds } from "../db/outbox-queue.js";
 import type { JobDeps } from "./jobs.js";
 import { sendPending, type SendResult } from "./send.js";
+import { UUID } from "../tasks/cursor.js";
 
 /** A queue message names outbox rows; Cloudflare Queues messages stay small (≤ 100 ids). */
 export interface SendMessage {
@@ -34,7 +35,7 @@ export async function enqueueSendable(deps: JobDeps, queue: SendQueue, now: Date
  * wait for a retry with the delay their backoff asks for.
  */
 export async function consumeSendMessage(deps: JobDeps, queue: SendQueue, message: SendMessage, now: Date): Promise<SendResult> {
-  const ids = message.ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).slice(0, IDS_PER_MESSAGE);
+  const ids = message.ids.filter((id) => UUID.test(id)).slice(0, IDS_PER_MESSAGE);
   const result = await sendPending(deps, now, { ids, limit: ids.length });
   if (result.retrying > 0) {
     for (const retry of await retriesAmong(deps.database.db, ids)) {

@@ -12,6 +12,7 @@ import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../au
 import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
 import { startSessionAfterLogin } from "../db/login-failures.js";
 import { findUserByEmail, insertUserIfNew } from "../db/users.js";
+import { canonicalTimezone } from "../tasks/due.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
 import { safeNext } from "../http/render.js";
@@ -51,7 +52,7 @@ authRoutes.post("/register", async (c) => {
   const passwordHash = await deps.passwords.hash(form.password);
   const user = await insertUserIfNew(
     db,
-    { email: normalizeEmail(form.email), name: form.name.trim(), passwordHash, timezone: form.timezone },
+    { email: normalizeEmail(form.email), name: form.name.trim(), passwordHash, timezone: canonicalTimezone(form.timezone)! },
     now,
   );
   if (!user) return again({ form: GENERIC_AUTH_ERROR }, GENERIC_AUTH_STATUS);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { pingDatabase } from "../db/users.js";
 import type { HonoEnv } from "../deps.js";
+import { errorForLog } from "../log.js";
 
 /** For load balancers and the deploy checklist: 200 when the database answers, else 503. */
 export const healthRoutes = new Hono<HonoEnv>();
@@ -10,7 +11,7 @@ healthRoutes.get("/", async (c) => {
     await pingDatabase(c.var.db);
     return c.json({ status: "ok", database: "ok" });
   } catch (err) {
-    console.error(JSON.stringify({ event: "health.db_unreachable", message: (err as Error).message }));
+    console.error(JSON.stringify({ event: "health.db_unreachable", message: errorForLog(err).message }));
     return c.json({ status: "degraded", database: "unreachable" }, 503);
   }
 });

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { nameError, timezoneError, withoutEmpty } from "../auth/account-input.js";
-import { retimeTasks } from "../db/tasks.js";
+import { canonicalTimezone } from "../tasks/due.js";
 import { updateUserSettings } from "../db/users.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
@@ -41,7 +41,10 @@ settingsRoutes.post("/", async (c) => {
   }
   // A post without the reminders box (only name and timezone) says nothing about the address working again.
   const liftPause = body.reminders !== undefined;
-  await updateUserSettings(c.var.db, user.id, { name: form.name.trim(), timezone: form.timezone, ...checked.settings }, c.var.deps.clock.now(), { liftPause });
-  if (form.timezone !== user.timezone) await retimeTasks(c.var.db, user.id, form.timezone);
+  const timezone = canonicalTimezone(form.timezone)!;
+  await updateUserSettings(c.var.db, user.id, { name: form.name.trim(), timezone, ...checked.settings }, c.var.deps.clock.now(), {
+    liftPause,
+    retime: timezone !== user.timezone,
+  });
   return c.redirect("/settings?saved=1", 303);
 });

@@ -43,18 +43,27 @@ export function daysUntil(dueDate: string, now: Date, timezone: string): number 
 }
 
 /**
- * True for an IANA zone name Intl can use (canonical or a tzdb alias such as Asia/Kolkata,
- * which browsers report and PostgreSQL also knows). The length cap keeps junk away from Intl.
+ * The canonical name of a zone both Intl and PostgreSQL know, or null. Aliases browsers report
+ * (Asia/Kolkata, Europe/Kyiv) map to the names in our list; names Intl still accepts but
+ * PostgreSQL has dropped (US/Pacific-New) map to their current zone; anything else is refused.
+ * Only canonical names are stored, because one name PostgreSQL rejects in `AT TIME ZONE` would
+ * fail every reminder scan.
  */
-export function isKnownTimezone(name: string): boolean {
-  if (name === "UTC" || knownZones().has(name)) return true;
-  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){1,2}$/.test(name) || name.length > 64) return false;
+export function canonicalTimezone(name: string): string | null {
+  if (name.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){0,2}$/.test(name)) return null;
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat("en", { timeZone: name });
-    return true;
+    canonical = new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
+  if (canonical === "UTC" || knownZones().has(canonical)) return canonical;
+  // Fixed offsets (Etc/GMT+12 is the only zone at UTC−12); PostgreSQL knows Etc/GMT-14 … Etc/GMT+12.
+  return /^Etc\/GMT[+-]\d{1,2}$/.test(canonical) ? canonical : null;
+}
+
+export function isKnownTimezone(name: string): boolean {
+  return canonicalTimezone(name) !== null;
 }
 
 let zones: Set<string> | undefined;
