@@ -1,39 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reminderOutbox } from "../src/db/schema.js";
-import { createPostmarkMailer } from "../src/email/postmark-mailer.js";
 import { runReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
-import { addTask, at, dateRanges, HOUR, jobDeps, makeUser, MINUTE, outboxOf, plusDays, type FixtureUser } from "./support/reminder-jobs.js";
-import { PostmarkStandIn } from "./support/postmark-standin.js";
+import { at, dateRanges, HOUR, makeUser, MINUTE, outboxOf } from "./support/reminder-jobs.js";
+import { postmarkFixture } from "./support/postmark-fixture.js";
 import { APP_URL, makeTestApp } from "./support/test-app.js";
 
 // Sending through the official Postmark client to a local stand-in of its batch API: what every
 // request looks like, and senders that overlap.
 const t = await makeTestApp();
 const nextRange = dateRanges("2040-01-15", 120);
-let standin: PostmarkStandIn;
-
-beforeEach(async () => {
-  standin = await new PostmarkStandIn().start();
-});
-afterEach(async () => {
-  await standin.stop();
-});
-
-const postmark = (config: { messageStream?: string } = {}) =>
-  jobDeps(t, createPostmarkMailer({ serverToken: standin.token, apiUrl: standin.url, timeoutSeconds: 1 }), config);
-
-const sentTo = (email: string) => standin.delivered.filter((m) => m.To === email);
-const triedTo = (email: string) => standin.requests.flat().filter((m) => m.To === email);
-const idsOf = async (...us: FixtureUser[]) => (await outboxOf(t, ...us.map((u) => u.id))).map((r) => r.id);
-
-/** A user with something due on `day`, whose digest is queued at `hour` UTC. */
-async function queuedDigest(day: string, opts: { hour?: number; name?: string } = {}) {
-  const user = await makeUser(t, { reminderHour: opts.hour ?? 8, name: opts.name });
-  await addTask(t, user, { title: `Due for ${user.email}`, dueDate: day });
-  await addTask(t, user, { dueDate: plusDays(day, 1) });
-  return user;
-}
+const pm = postmarkFixture(t);
+const { postmark, sentTo, triedTo, idsOf, queuedDigest } = pm;
 
 describe("overlapping senders", () => {
   it("three senders started together over real HTTP deliver each message once", async () => {
@@ -49,8 +27,8 @@ describe("overlapping senders", () => {
 
     expect(results.reduce((n, r) => n + r.sent, 0)).toBeGreaterThanOrEqual(1);
     for (const u of crowd) expect(triedTo(u.email), u.email).toHaveLength(1);
-    expect(standin.delivered.filter((m) => crowd.some((u) => u.email === m.To))).toHaveLength(6);
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.delivered.filter((m) => crowd.some((u) => u.email === m.To))).toHaveLength(6);
+    expect(pm.standin.violations).toEqual([]);
   });
 });
 
@@ -73,7 +51,7 @@ describe("what goes over the wire", () => {
     expect(header("List-Unsubscribe")).toMatch(new RegExp(`^<${APP_URL.replace(/\./g, "\\.")}/email/unsubscribe\\?token=[A-Za-z0-9_.-]+>$`));
     expect(header("List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
     // The stand-in checked the X-Postmark-Server-Token, JSON content type and message shape.
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.violations).toEqual([]);
 
     // A configured stream (POSTMARK_MESSAGE_STREAM) is used instead.
     const other = await queuedDigest(day);
@@ -108,11 +86,11 @@ describe("what goes over the wire", () => {
     const res = await sendPending(postmark(), now, { ids: await idsOf(user) });
 
     expect(res).toMatchObject({ claimed: 501, sent: 501 });
-    expect(standin.requests.map((r) => r.length)).toEqual([500, 1]);
+    expect(pm.standin.requests.map((r) => r.length)).toEqual([500, 1]);
     const rows = await outboxOf(t, user.id);
     expect(rows.every((r) => r.status === "sent" && r.messageId)).toBe(true);
     expect(new Set(rows.map((r) => r.messageId)).size).toBe(501);
-    expect(new Set(standin.delivered.map((m) => m.Subject)).size).toBe(501);
-    expect(standin.violations).toEqual([]);
+    expect(new Set(pm.standin.delivered.map((m) => m.Subject)).size).toBe(501);
+    expect(pm.standin.violations).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { users } from "../src/db/schema.js";
-import { createPostmarkMailer } from "../src/email/postmark-mailer.js";
 import { runReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
-import { addTask, at, dateRanges, HOUR, jobDeps, makeUser, MINUTE, outboxOf, outboxRow, plusDays, type FixtureUser } from "./support/reminder-jobs.js";
+import { at, dateRanges, HOUR, jobDeps, MINUTE, outboxOf, outboxRow, plusDays } from "./support/reminder-jobs.js";
+import { createPostmarkMailer } from "../src/email/postmark-mailer.js";
+import { postmarkFixture } from "./support/postmark-fixture.js";
 import { PostmarkStandIn } from "./support/postmark-standin.js";
 import { makeTestApp } from "./support/test-app.js";
 
@@ -12,29 +13,8 @@ import { makeTestApp } from "./support/test-app.js";
 // answer does to the outbox and to the user, and what every request looks like.
 const t = await makeTestApp();
 const nextRange = dateRanges("2036-01-15", 120);
-let standin: PostmarkStandIn;
-
-beforeEach(async () => {
-  standin = await new PostmarkStandIn().start();
-});
-afterEach(async () => {
-  await standin.stop();
-});
-
-const postmark = (config: { messageStream?: string } = {}) =>
-  jobDeps(t, createPostmarkMailer({ serverToken: standin.token, apiUrl: standin.url, timeoutSeconds: 1 }), config);
-
-const sentTo = (email: string) => standin.delivered.filter((m) => m.To === email);
-const triedTo = (email: string) => standin.requests.flat().filter((m) => m.To === email);
-const idsOf = async (...us: FixtureUser[]) => (await outboxOf(t, ...us.map((u) => u.id))).map((r) => r.id);
-
-/** A user with something due on `day`, whose digest is queued at `hour` UTC. */
-async function queuedDigest(day: string, opts: { hour?: number; name?: string } = {}) {
-  const user = await makeUser(t, { reminderHour: opts.hour ?? 8, name: opts.name });
-  await addTask(t, user, { title: `Due for ${user.email}`, dueDate: day });
-  await addTask(t, user, { dueDate: plusDays(day, 1) });
-  return user;
-}
+const pm = postmarkFixture(t);
+const { postmark, sentTo, triedTo, idsOf, queuedDigest } = pm;
 
 describe("Postmark answers, message by message", () => {
   it("records the MessageID of an accepted message, pauses an inactive recipient (406) and fails an invalid one (300) for good", async () => {
@@ -44,12 +24,12 @@ describe("Postmark answers, message by message", () => {
     const invalid = await queuedDigest(day);
     const now = at(`${day}T08:00`, "UTC");
     await runReminders(postmark(), now);
-    standin.respondWith({ kind: "per-message", errorCode: (m) => (m.To === inactive.email ? 406 : m.To === invalid.email ? 300 : 0) });
+    pm.standin.respondWith({ kind: "per-message", errorCode: (m) => (m.To === inactive.email ? 406 : m.To === invalid.email ? 300 : 0) });
 
     const res = await sendPending(postmark(), now, { ids: await idsOf(ok, inactive, invalid) });
 
     expect(res).toMatchObject({ claimed: 3, sent: 1, suppressed: 1, failed: 1, retrying: 0 });
-    expect(standin.requests).toHaveLength(1); // one batch for all three
+    expect(pm.standin.requests).toHaveLength(1); // one batch for all three
     const [okRow] = await outboxOf(t, ok.id);
     expect(okRow).toMatchObject({ status: "sent", attempts: 1 });
     expect(okRow!.messageId).toMatch(/^[0-9a-f-]{36}$/);
@@ -67,7 +47,7 @@ describe("Postmark answers, message by message", () => {
     expect(invalidRow!.lastError).toContain("300");
 
     // Later sends never retry the failed or suppressed messages …
-    standin.respondWith({ kind: "accept" });
+    pm.standin.respondWith({ kind: "accept" });
     for (const later of [5 * MINUTE, HOUR, 6 * HOUR]) await sendPending(postmark(), new Date(now.getTime() + later), { ids: await idsOf(ok, inactive, invalid) });
     expect(triedTo(invalid.email)).toHaveLength(1);
     expect(triedTo(inactive.email)).toHaveLength(1);
@@ -80,7 +60,7 @@ describe("Postmark answers, message by message", () => {
     expect(triedTo(inactive.email)).toHaveLength(1);
     expect(sentTo(ok.email)).toHaveLength(2); // today's and tomorrow's
     expect(sentTo(invalid.email)).toHaveLength(1); // one failure does not pause: tomorrow's went out
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.violations).toEqual([]);
   });
 
   it("fails the whole batch without retry on HTTP 401 and 422", async () => {
@@ -92,7 +72,7 @@ describe("Postmark answers, message by message", () => {
       const users = [await queuedDigest(day), await queuedDigest(day)];
       const now = at(`${day}T08:00`, "UTC");
       await runReminders(postmark(), now);
-      standin.respondWith({ kind: "status", status, errorCode, message });
+      pm.standin.respondWith({ kind: "status", status, errorCode, message });
 
       const res = await sendPending(postmark(), now, { ids: await idsOf(...users) });
       expect(res, `HTTP ${status}`).toMatchObject({ claimed: 2, failed: 2, retrying: 0, sent: 0 });
@@ -101,12 +81,12 @@ describe("Postmark answers, message by message", () => {
         expect(row.lastError).toContain(`HTTP ${status}`);
       }
 
-      standin.respondWith({ kind: "accept" });
-      const before = standin.requests.length;
+      pm.standin.respondWith({ kind: "accept" });
+      const before = pm.standin.requests.length;
       for (const later of [5 * MINUTE, 30 * MINUTE, 3 * HOUR]) await sendPending(postmark(), new Date(now.getTime() + later), { ids: await idsOf(...users) });
-      expect(standin.requests.length, `HTTP ${status}: no retry`).toBe(before);
+      expect(pm.standin.requests.length, `HTTP ${status}: no retry`).toBe(before);
     }
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.violations).toEqual([]);
   });
 });
 
@@ -117,7 +97,7 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     const queued = at(`${day}T00:00`, "UTC");
     await runReminders(postmark(), queued);
     const [id] = await idsOf(user);
-    standin.respondWith({ kind: "status", status: 500, errorCode: 0, message: "Internal Server Error" });
+    pm.standin.respondWith({ kind: "status", status: 500, errorCode: 0, message: "Internal Server Error" });
 
     let now = queued;
     const waits: number[] = [];
@@ -141,10 +121,10 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     expect(waits).toEqual([5, 30, 120, 240, 480]);
     expect(triedTo(user.email)).toHaveLength(6);
 
-    standin.respondWith({ kind: "accept" });
+    pm.standin.respondWith({ kind: "accept" });
     await sendPending(postmark(), new Date(now.getTime() + 10 * HOUR), { ids: [id!] });
     expect(triedTo(user.email)).toHaveLength(6);
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.violations).toEqual([]);
   });
 
   it("puts rate-limited (429) messages back with growing waits, and sends them once when the limit lifts", async () => {
@@ -153,7 +133,7 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     const queued = at(`${day}T08:00`, "UTC");
     await runReminders(postmark(), queued);
     const ids = await idsOf(user);
-    standin.respondWith({ kind: "status", status: 429, errorCode: 0, message: "Rate limit exceeded" });
+    pm.standin.respondWith({ kind: "status", status: 429, errorCode: 0, message: "Rate limit exceeded" });
 
     const expected = [5, 35, 155].map((m) => new Date(queued.getTime() + m * MINUTE));
     let now = queued;
@@ -164,12 +144,12 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
       expect(row.lastError).toContain("429");
       now = next;
     }
-    standin.respondWith({ kind: "accept" });
+    pm.standin.respondWith({ kind: "accept" });
     expect(await sendPending(postmark(), now, { ids })).toMatchObject({ sent: 1 });
     await sendPending(postmark(), new Date(now.getTime() + HOUR), { ids });
     expect(sentTo(user.email)).toHaveLength(1);
     expect(await outboxRow(t, ids[0]!)).toMatchObject({ status: "sent", attempts: 4 });
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.violations).toEqual([]);
   });
 
   it("treats a server that never answers as a timeout to retry in 5 minutes", async () => {
@@ -178,7 +158,7 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     const queued = at(`${day}T08:00`, "UTC");
     await runReminders(postmark(), queued);
     const ids = await idsOf(user);
-    standin.respondWith({ kind: "hang" });
+    pm.standin.respondWith({ kind: "hang" });
 
     const started = Date.now();
     expect(await sendPending(postmark(), queued, { ids })).toMatchObject({ claimed: 1, retrying: 1 });
@@ -188,13 +168,12 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     expect(row.lastError).toMatch(/timeout|abort/i);
 
     // The server comes back (a fresh stand-in, so no socket of the hung one lingers).
-    const hung = standin;
-    standin = await new PostmarkStandIn().start();
+    const hung = await pm.replace();
     await hung.stop();
     expect(await sendPending(postmark(), new Date(queued.getTime() + 5 * MINUTE), { ids })).toMatchObject({ sent: 1 });
     expect(sentTo(user.email)).toHaveLength(1);
     expect(hung.violations).toEqual([]);
-    expect(standin.violations).toEqual([]);
+    expect(pm.standin.violations).toEqual([]);
   });
 });
 
