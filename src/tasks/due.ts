@@ -12,11 +12,6 @@ export function dueMoment(dueDate: string, dueTime: string | null, timezone: str
   return moment.toJSDate();
 }
 
-/** The owner's calendar date at `now`, as YYYY-MM-DD. */
-export function localDate(now: Date, timezone: string): string {
-  return DateTime.fromJSDate(now, { zone: timezone }).toISODate()!;
-}
-
 export interface DueWindows {
   now: Date;
   todayStart: Date;
