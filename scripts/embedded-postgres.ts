@@ -2,17 +2,16 @@
 // workerd's Neon driver can reach it through scripts/ws-proxy.mjs when no PostgreSQL server exists.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { openPglite } from "../src/db/pglite.js";
 
 const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
 
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number }) {
   if (opts.dataDir !== ":memory:") mkdirSync(opts.dataDir, { recursive: true });
-  const db = opts.dataDir === ":memory:" ? new PGlite() : new PGlite(opts.dataDir);
-  await db.waitReady;
+  const db = await openPglite(opts.dataDir);
   await migrate(drizzle(db), { migrationsFolder });
   // Several connections share the one PGlite session; the server queues their queries. Good for a
   // person trying the Worker locally, not for load: benchmarks use a PostgreSQL server.

@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { roundTripCounter, type Database } from "./database.js";
+import { openPglite } from "./pglite.js";
 import * as schema from "./schema.js";
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -29,8 +29,7 @@ export async function openNodeDatabase(opts: { url?: string; dataDir?: string; m
     return { db, roundTrips: () => counter.count, close: () => pool.end() };
   }
   if (dataDir !== ":memory:") mkdirSync(dataDir, { recursive: true });
-  const client = dataDir === ":memory:" ? new PGlite() : new PGlite(dataDir);
-  await client.waitReady;
+  const client = await openPglite(dataDir);
   const db = drizzlePglite(client, { schema, logger: counter });
   if (migrate) await migratePglite(db, { migrationsFolder });
   return { db, roundTrips: () => counter.count, close: () => client.close() };

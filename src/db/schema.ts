@@ -99,7 +99,16 @@ export const tasks = pgTable(
     index("tasks_user_due_idx").on(t.userId, t.dueAt, t.id),
     index("tasks_user_created_idx").on(t.userId, t.createdAt, t.id),
     index("tasks_user_updated_idx").on(t.userId, t.updatedAt, t.id),
-    index("tasks_due_at_idx").on(t.dueAt),
+    // Counts per status under any filter but search read only this index (index-only scans; the
+    // table's autovacuum settings in the migration keep the visibility map fresh for them).
+    index("tasks_user_status_idx").on(t.userId, t.status, t.priority, t.dueAt),
+    // The reminder scan's window: open tasks with reminders on, by due moment, index-only.
+    index("tasks_reminder_window_idx")
+      .on(t.dueAt, t.userId)
+      .where(sql`${t.status} <> 'done' and ${t.remindersEnabled}`),
+    // Search (ILIKE '%words%') on title and notes through trigrams (pg_trgm).
+    index("tasks_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
+    index("tasks_notes_trgm_idx").using("gin", t.notes.op("gin_trgm_ops")),
     check("tasks_title_length", sql`char_length(${t.title}) between 1 and 200`),
     check("tasks_notes_length", sql`char_length(${t.notes}) <= 10000`),
     check("tasks_due_consistent", sql`(${t.dueDate} is null) = (${t.dueAt} is null)`),
