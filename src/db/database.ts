@@ -25,3 +25,11 @@ export function roundTripCounter(): Logger & { count: number } {
     },
   };
 }
+
+/**
+ * The rows of a raw `db.execute` result. Drizzle types them per driver; node-postgres, PGlite
+ * and Neon's Pool all answer `{ rows }`, so raw statements work the same on each.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

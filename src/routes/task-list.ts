@@ -1,26 +1,34 @@
 import type { Context } from "hono";
-import { countTasksByStatus, listTasks } from "../db/tasks.js";
+import { listTasksWithCounts } from "../db/tasks.js";
 import type { HonoEnv } from "../deps.js";
 import { cursorAfter, type Cursor } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { filterQuery, parseFilter, type TaskFilter } from "../tasks/filters.js";
-import type { ListModel } from "../views/task-list.js";
+import type { ListModel, RowsModel } from "../views/task-list.js";
 
 export const PAGE_SIZE = 50;
 
-/** Loads one page of the list and the status counts: the two queries behind every list view. */
+/** Loads one page of the list and the status counts, in one statement. */
 export async function loadList(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<ListModel> {
+  const { page, counts } = await load(c, filter, cursor, true);
+  return { ...page, counts: counts! };
+}
+
+/** "Load more" under htmx: the next rows only, without the counts nobody will see. */
+export async function loadRows(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<RowsModel> {
+  return (await load(c, filter, cursor, false)).page;
+}
+
+async function load(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | null, withCounts: boolean) {
   const { db, deps } = c.var;
   const user = c.var.user!;
   const now = deps.clock.now();
   const windows = dueWindows(now, user.timezone);
-  const [rows, counts] = await Promise.all([
-    listTasks(db, user.id, filter, windows, cursor, PAGE_SIZE),
-    countTasksByStatus(db, user.id, filter, windows),
-  ]);
+  const { tasks: rows, counts } = await listTasksWithCounts(db, user.id, filter, windows, cursor, PAGE_SIZE, withCounts);
   const tasks = rows.slice(0, PAGE_SIZE);
   const nextCursor = rows.length > PAGE_SIZE ? cursorAfter(tasks[tasks.length - 1]!, filter.sort) : null;
-  return { filter, tasks, counts, nextCursor, ctx: { now, timezone: user.timezone, back: listUrl(filter) } };
+  const page: RowsModel = { filter, tasks, nextCursor, ctx: { now, timezone: user.timezone, back: listUrl(filter) } };
+  return { page, counts };
 }
 
 export function listUrl(filter: TaskFilter): string {

@@ -16,7 +16,7 @@ import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
-import { currentListFilter, fromListPage, listUrl, loadList } from "./task-list.js";
+import { currentListFilter, fromListPage, listUrl, loadList, loadRows } from "./task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>();
 taskRoutes.use("*", requireUser);
@@ -25,14 +25,19 @@ taskRoutes.get("/", async (c) => {
   const params = new URL(c.req.url).searchParams;
   const filter = parseFilter(params);
   const cursor = parseCursor(params.get("cursor"), filter.sort);
+  // "Load more" under htmx asks for the next rows only; a filter change gets the whole results region.
+  if (cursor && wantsFragment(c)) {
+    const rows = await loadRows(c, filter, cursor);
+    c.header("Vary", "HX-Request");
+    return c.html(<TaskRows tasks={rows.tasks} ctx={rows.ctx} filter={filter} nextCursor={rows.nextCursor} />);
+  }
   const model = await loadList(c, filter, cursor);
   // The address bar shows the canonical form of the filter (no empty fields), so shared links stay short.
   if (!cursor && wantsFragment(c)) c.header("HX-Push-Url", model.ctx.back);
   return pageOrFragment(c, {
     title: "Tasks",
     page: () => <TaskListPage model={model} />,
-    // "Load more" asks for the next rows only; a filter change gets the whole results region.
-    fragment: () => (cursor ? <TaskRows tasks={model.tasks} ctx={model.ctx} filter={filter} nextCursor={model.nextCursor} /> : <TaskResults model={model} />),
+    fragment: () => <TaskResults model={model} />,
   });
 });
 

@@ -5,12 +5,17 @@ import { TaskItem, type ItemContext } from "./task-item.js";
 import { TaskFormView } from "./task-form.js";
 import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels.js";
 
-export interface ListModel {
+/** One page of rows: what "load more" shows. */
+export interface RowsModel {
   filter: TaskFilter;
   tasks: Task[];
-  counts: Record<TaskStatus, number>;
   nextCursor: string | null;
   ctx: ItemContext;
+}
+
+/** The whole list: rows plus the counts per status. */
+export interface ListModel extends RowsModel {
+  counts: Record<TaskStatus, number>;
 }
 
 const DUE_OPTIONS = [
