@@ -1,4 +1,4 @@
-// `npm run bench`: the Worker in workerd (wrangler dev via `npm run dev`) on a PostgreSQL server
+// `npm run bench:worker`: the Worker in workerd (wrangler dev via `npm run dev`) on a PostgreSQL server
 // through the Neon WebSocket driver and the local proxy. Reports latency per request kind (median
 // and p95 of sequential requests). Loopback only; bounded. BENCH_DATABASE_URL names a throwaway
 // database (default: smarttask_bench on the local server, recreated each run).
