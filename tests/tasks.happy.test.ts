@@ -177,6 +177,26 @@ describe("tasks: happy paths", () => {
     expect(await dbTask(t, id)).toBeUndefined();
   });
 
+  it("returns a plain post from a list row to the list it came from (its Referer), since rows carry no hidden fields", async () => {
+    const { browser } = await signedIn(t);
+    const id = await browser.createTask({ title: "Back where I was", priority: "high" });
+    const list = await (await browser.get("/tasks?priority=high&sort=created")).text();
+    expect(list).not.toMatch(new RegExp(`<li id="task-${id}"[^]*?type="hidden"[^]*?</li>`));
+    const referer = { referer: `${browser.origin}/tasks?priority=high&sort=created` };
+    const done = await browser.post(`/tasks/${id}/complete`, {}, { headers: referer });
+    expect(done.headers.get("location")).toBe("/tasks?priority=high&sort=created");
+    // The no-JavaScript delete: the confirmation page remembers the list, and its button returns there.
+    const confirm = await (await browser.get(`/tasks/${id}/delete`, { headers: referer })).text();
+    expect(formValue(confirm, "next")).toBe("/tasks?priority=high&sort=created");
+    // Another site's page, or none, is never a destination: the plain list instead.
+    const foreign = await browser.post(`/tasks/${id}/reopen`, {}, { headers: { referer: "https://elsewhere.example/tasks?status=done" } });
+    expect(foreign.headers.get("location")).toBe("/tasks");
+    expect((await browser.post(`/tasks/${id}/complete`)).headers.get("location")).toBe("/tasks");
+    // An explicit `next` (the task page's forms) still wins.
+    const fromPage = await browser.post(`/tasks/${id}/reopen`, { next: `/tasks/${id}` }, { headers: referer });
+    expect(fromPage.headers.get("location")).toBe(`/tasks/${id}`);
+  });
+
   it("keeps date-only deadlines on their date and timed ones at their moment when the timezone changes", async () => {
     const { browser } = await signedIn(t, "UTC");
     const dateOnly = await browser.createTask({ title: "Date-only move", due_date: "2026-06-20" });

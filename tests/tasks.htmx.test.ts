@@ -93,7 +93,8 @@ describe("tasks: htmx fragments and full pages", () => {
     expect(html).toMatch(/id="status-counts"[^>]*hx-swap-oob="true"/);
     // Counts follow the filter in HX-Current-URL (only high-priority tasks).
     expect(statusCounts(html)).toEqual({ All: 1, "To do": 0, "In progress": 0, Done: 1 });
-    expect(html).toContain('value="/tasks?priority=high"');
+    // The counts' links keep the filter of the list on screen.
+    expect(html).toContain('href="/tasks?status=done&amp;priority=high"');
     expect(await dbTask(t, id)).toMatchObject({ status: "done" });
 
     const reopened = await (await browser.post(`/tasks/${id}/reopen`, {}, { htmx: true })).text();

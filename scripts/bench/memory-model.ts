@@ -1,5 +1,5 @@
 import type { Task, TaskPriority, TaskStatus, User } from "../../src/db/schema.js";
-import { listUrl, PAGE_SIZE } from "../../src/routes/task-list.js";
+import { itemContext, listUrl, PAGE_SIZE } from "../../src/routes/task-list.js";
 import { cursorAfter } from "../../src/tasks/cursor.js";
 import { dueMoment } from "../../src/tasks/due.js";
 import { parseFilter } from "../../src/tasks/filters.js";
@@ -63,7 +63,7 @@ export function memoryModel(tasks: Task[], now: Date): ListModel {
     tasks,
     counts: { todo: 250, in_progress: 250, done: 500 },
     nextCursor: cursorAfter(tasks[tasks.length - 1]!, filter.sort),
-    ctx: { now, timezone: TIMEZONE, back: listUrl(filter) },
+    ctx: itemContext(now, TIMEZONE, listUrl(filter)),
   };
 }
 

@@ -37,3 +37,19 @@ export function safeNext(next: string | undefined | null, fallback = "/tasks"): 
   if (/[\u0000-\u001f\\]/.test(next) || next.length > 2000) return fallback;
   return next;
 }
+
+/**
+ * Where a plain form post goes back to: the form's `next`, else the page the form was on (its
+ * same-origin Referer, which our Referrer-Policy keeps), so list rows need no hidden field each.
+ */
+export function returnPath(c: Context<HonoEnv>, next: string | undefined | null, fallback = "/tasks"): string {
+  if (next) return safeNext(next, fallback);
+  const referer = c.req.header("Referer");
+  if (!referer) return fallback;
+  try {
+    const from = new URL(referer);
+    return from.host === new URL(c.req.url).host ? safeNext(from.pathname + from.search, fallback) : fallback;
+  } catch {
+    return fallback;
+  }
+}

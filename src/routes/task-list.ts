@@ -4,7 +4,9 @@ import type { HonoEnv } from "../deps.js";
 import { cursorAfter, type Cursor } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { filterQuery, parseFilter, type TaskFilter } from "../tasks/filters.js";
+import type { ItemContext } from "../views/task-item.js";
 import type { ListModel, RowsModel } from "../views/task-list.js";
+import { dueClock } from "../tasks/format.js";
 
 export const PAGE_SIZE = 50;
 
@@ -27,8 +29,13 @@ async function load(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | nu
   const { tasks: rows, counts } = await listTasksWithCounts(db, user.id, filter, windows, cursor, PAGE_SIZE, withCounts);
   const tasks = rows.slice(0, PAGE_SIZE);
   const nextCursor = rows.length > PAGE_SIZE ? cursorAfter(tasks[tasks.length - 1]!, filter.sort) : null;
-  const page: RowsModel = { filter, tasks, nextCursor, ctx: { now, timezone: user.timezone, back: listUrl(filter) } };
+  const page: RowsModel = { filter, tasks, nextCursor, ctx: itemContext(now, user.timezone, listUrl(filter)) };
   return { page, counts };
+}
+
+/** What every row needs of the request: the owner's clock, worked out once for all rows. */
+export function itemContext(now: Date, timezone: string, back: string): ItemContext {
+  return { clock: dueClock(now, timezone), timezone, back };
 }
 
 export function listUrl(filter: TaskFilter): string {

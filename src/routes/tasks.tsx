@@ -4,7 +4,7 @@ import { countTasksByStatus, deleteTask, getTask, insertTask, setTaskStatus, upd
 import type { TaskStatus } from "../db/schema.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
-import { pageOrFragment, redirectAfterPost, safeNext, wantsFragment } from "../http/render.js";
+import { pageOrFragment, redirectAfterPost, returnPath, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { parseCursor, UUID } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
@@ -16,7 +16,7 @@ import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
-import { currentListFilter, fromListPage, listUrl, loadList, loadRows } from "./task-list.js";
+import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows } from "./task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>();
 taskRoutes.use("*", requireUser);
@@ -78,7 +78,7 @@ taskRoutes.post("/", async (c) => {
 taskRoutes.get("/:id", async (c) => {
   const task = await ownTask(c);
   const user = c.var.user!;
-  const ctx = { now: c.var.deps.clock.now(), timezone: user.timezone, back: listUrl(currentListFilter(c)) };
+  const ctx = itemContext(c.var.deps.clock.now(), user.timezone, listUrl(currentListFilter(c)));
   // The reminder history is only on the full page; the fragment is the list row.
   const history = wantsFragment(c) ? [] : await reminderHistory(c.var.db, user.id, task.id);
   return pageOrFragment(c, {
@@ -86,7 +86,7 @@ taskRoutes.get("/:id", async (c) => {
     page: () => (
       <>
         <TaskPage task={task} ctx={ctx} />
-        <TaskReminders task={task} user={user} history={history} now={ctx.now} />
+        <TaskReminders task={task} user={user} history={history} now={ctx.clock.now} />
       </>
     ),
     fragment: () => <TaskItem task={task} ctx={ctx} />,
@@ -96,7 +96,7 @@ taskRoutes.get("/:id", async (c) => {
 taskRoutes.get("/:id/delete", async (c) => {
   const task = await ownTask(c);
   // After deleting, back to the list the user came from; "Keep it" shows the task instead.
-  const back = safeNext(c.req.query("next"));
+  const back = returnPath(c, c.req.query("next"));
   return c.render(<DeleteConfirmPage task={task} back={back} />, { title: `Delete ${task.title}` });
 });
 
@@ -149,7 +149,7 @@ taskRoutes.patch("/:id", update);
 
 async function remove(c: Context<HonoEnv>) {
   const id = taskId(c);
-  const back = safeNext(field(await readForm(c.req.raw), "next"));
+  const back = returnPath(c, field(await readForm(c.req.raw), "next"));
   if (!(await deleteTask(c.var.db, c.var.user!.id, id))) throw notFound();
   // From the task's own page there is no row to remove: htmx follows HX-Redirect to the list.
   if (!wantsFragment(c) || !fromListPage(c)) return redirectAfterPost(c, back);
@@ -161,7 +161,7 @@ taskRoutes.delete("/:id", remove);
 
 const changeStatus = (status: TaskStatus) => async (c: Context<HonoEnv>) => {
   const id = taskId(c);
-  const back = safeNext(field(await readForm(c.req.raw), "next"));
+  const back = returnPath(c, field(await readForm(c.req.raw), "next"));
   const task = await setTaskStatus(c.var.db, c.var.user!.id, id, status, c.var.deps.clock.now());
   if (!task) throw notFound();
   return rowOrRedirect(c, task, back);
@@ -171,7 +171,7 @@ taskRoutes.post("/:id/reopen", changeStatus("todo"));
 
 async function rowOrRedirect(c: Context<HonoEnv>, task: NonNullable<Awaited<ReturnType<typeof getTask>>>, back: string) {
   if (!wantsFragment(c)) return c.redirect(back, 303);
-  const ctx = { now: c.var.deps.clock.now(), timezone: c.var.user!.timezone, back: listUrl(currentListFilter(c)) };
+  const ctx = itemContext(c.var.deps.clock.now(), c.var.user!.timezone, listUrl(currentListFilter(c)));
   return c.html(
     <>
       <TaskItem task={task} ctx={ctx} />

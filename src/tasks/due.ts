@@ -30,13 +30,6 @@ export function dueWindows(now: Date, timezone: string): DueWindows {
   };
 }
 
-/** Whole calendar days from the owner's today to `dueDate` (negative when past). */
-export function daysUntil(dueDate: string, now: Date, timezone: string): number {
-  const today = DateTime.fromJSDate(now, { zone: timezone }).startOf("day");
-  const due = DateTime.fromISO(dueDate, { zone: timezone }).startOf("day");
-  return Math.round(due.diff(today, "days").days);
-}
-
 /**
  * The canonical name of a zone both Intl and PostgreSQL know, or null. Aliases browsers report
  * (Asia/Kolkata, Europe/Kyiv) map to the names in our list; names Intl still accepts but

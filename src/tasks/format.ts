@@ -1,39 +1,68 @@
 import { DateTime } from "luxon";
-import { daysUntil } from "./due.js";
 
 export interface DueLabel {
   /** e.g. "Thu 3 Dec 2026, 14:00" in the owner's zone. */
   absolute: string;
   /** e.g. "in 2 days", "today", "overdue by 3 days". */
   relative: string;
-  /** ISO instant for a <time datetime> attribute. */
+  /** For a <time datetime>: the date alone for a date-only deadline, else the instant (UTC, to the minute). */
   iso: string;
   state: "overdue" | "today" | "soon" | "later";
+}
+
+/**
+ * What a due label needs to know about "now" for one owner: the instant and the owner's local
+ * date. Computed once per request, so a list of 50 rows asks the zone database once, not 50 times
+ * (the zone lookups were the largest single cost of rendering a list).
+ */
+export interface DueClock {
+  now: Date;
+  /** The owner's local date at `now`, YYYY-MM-DD. */
+  today: string;
+}
+
+export function dueClock(now: Date, timezone: string): DueClock {
+  return { now, today: DateTime.fromJSDate(now, { zone: timezone }).toISODate()! };
 }
 
 const days = (n: number) => `${n} ${n === 1 ? "day" : "days"}`;
 const hours = (n: number) => `${n} ${n === 1 ? "hour" : "hours"}`;
 const minutes = (n: number) => `${n} ${n === 1 ? "minute" : "minutes"}`;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** How a due date reads to its owner: absolute in their zone, and relative to now. */
-export function describeDue(
-  task: { dueDate: string; dueTime: string | null; dueAt: Date; done: boolean },
-  now: Date,
-  timezone: string,
-): DueLabel {
-  const local = DateTime.fromJSDate(task.dueAt, { zone: timezone });
-  const absolute = task.dueTime
-    ? local.toFormat("ccc d LLL yyyy, HH:mm")
-    : DateTime.fromISO(task.dueDate).toFormat("ccc d LLL yyyy");
-  const dayDiff = daysUntil(task.dueDate, now, timezone);
-  const msLeft = task.dueAt.getTime() - now.getTime();
+/** Midnight UTC of a YYYY-MM-DD date: calendar arithmetic without any zone's DST in the way. */
+function utcDay(isoDate: string): number {
+  return Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10)));
+}
+
+/** Whole calendar days from `from` to `to` (both YYYY-MM-DD; negative when `to` is earlier). */
+export function calendarDaysBetween(from: string, to: string): number {
+  return Math.round((utcDay(to) - utcDay(from)) / DAY_MS);
+}
+
+/** "Thu 3 Dec 2026": a calendar date as the app writes it everywhere. */
+export function formatDate(isoDate: string): string {
+  const d = new Date(utcDay(isoDate));
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/**
+ * How a due date reads to its owner: absolute in their zone, and relative to now. The stored due
+ * date and time are already the owner's local ones (kept so when their zone changes), so no zone
+ * conversion is needed per task: only `clock.today`.
+ */
+export function describeDueOn(task: { dueDate: string; dueTime: string | null; dueAt: Date; done: boolean }, clock: DueClock): DueLabel {
+  const absolute = task.dueTime ? `${formatDate(task.dueDate)}, ${task.dueTime.slice(0, 5)}` : formatDate(task.dueDate);
+  const dayDiff = calendarDaysBetween(clock.today, task.dueDate);
+  const msLeft = task.dueAt.getTime() - clock.now.getTime();
   const overdue = msLeft < 0 && !task.done;
 
   let relative: string;
   if (msLeft < 0) {
     const lateDays = -dayDiff;
-    const late =
-      lateDays >= 1 ? days(lateDays) : task.dueTime ? untilText(-msLeft) : "less than a day";
+    const late = lateDays >= 1 ? days(lateDays) : task.dueTime ? untilText(-msLeft) : "less than a day";
     relative = task.done ? `was due ${lateDays >= 1 ? `${days(lateDays)} ago` : "today"}` : `overdue by ${late}`;
   } else if (dayDiff === 0) {
     relative = task.dueTime ? `today, in ${untilText(msLeft)}` : "today";
@@ -43,7 +72,13 @@ export function describeDue(
     relative = `in ${days(dayDiff)}`;
   }
   const state = overdue ? "overdue" : dayDiff === 0 ? "today" : dayDiff <= 2 ? "soon" : "later";
-  return { absolute, relative, iso: task.dueAt.toISOString(), state };
+  const iso = task.dueTime ? `${task.dueAt.toISOString().slice(0, 16)}Z` : task.dueDate;
+  return { absolute, relative, iso, state };
+}
+
+/** describeDueOn for a single task, when there is no per-request clock at hand. */
+export function describeDue(task: { dueDate: string; dueTime: string | null; dueAt: Date; done: boolean }, now: Date, timezone: string): DueLabel {
+  return describeDueOn(task, dueClock(now, timezone));
 }
 
 function untilText(ms: number): string {

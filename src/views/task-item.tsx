@@ -1,58 +1,66 @@
 import type { Task } from "../db/schema.js";
-import { describeDue } from "../tasks/format.js";
+import { describeDueOn, type DueClock } from "../tasks/format.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
 
 export interface ItemContext {
-  now: Date;
+  /** The owner's now and local date, worked out once per request for every row. */
+  clock: DueClock;
   timezone: string;
-  /** Where a plain (no-JavaScript) post should land afterwards: the list the user was on. */
+  /** The list the user is on: where the new-task form and the edit form return to. */
   back: string;
 }
 
-/** One task in the list; htmx swaps exactly this element after complete, reopen or an edit. */
+/**
+ * Where a row's forms and links send their htmx requests: set once on the list (htmx 4 inherits
+ * only what is marked `:inherited`), so each row carries nothing but its own URLs. Boosting makes
+ * the row's plain forms and Edit link the htmx requests themselves, answered with a row.
+ */
+export const ROW_HTMX = {
+  "hx-boost:inherited": "true",
+  "hx-target:inherited": "closest li",
+  "hx-swap:inherited": "outerHTML",
+  "hx-push-url:inherited": "false",
+};
+
+/**
+ * One task in the list; htmx swaps exactly this element after complete, reopen or an edit. Kept
+ * light (about 500 bytes), as a list shows 50 at once: the row's forms carry no hidden fields (a
+ * plain post returns to the page it came from through its Referer) and its htmx attributes come
+ * from the list (ROW_HTMX).
+ */
 export function TaskItem(props: { task: Task; ctx: ItemContext }) {
   const { task, ctx } = props;
+  const url = `/tasks/${task.id}`;
   const done = task.status === "done";
-  const due = task.dueAt && task.dueDate ? describeDue({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.now, ctx.timezone) : null;
-  const classes = ["task", `priority-${task.priority}`, done ? "is-done" : "", due && !done ? `due-${due.state}` : ""];
-  const toggle = done ? "reopen" : "complete";
+  const due = task.dueAt && task.dueDate ? describeDueOn({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.clock) : null;
+  const state = due ? (done ? "done" : due.state) : "none";
   return (
-    <li id={`task-${task.id}`} class={classes.filter(Boolean).join(" ")}>
-      <form method="post" action={`/tasks/${task.id}/${toggle}`} hx-post={`/tasks/${task.id}/${toggle}`} hx-target="closest li" hx-swap="outerHTML" class="toggle">
-        <input type="hidden" name="next" value={ctx.back} />
-        <button type="submit" class="check" aria-label={done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}>
-          <span aria-hidden="true">{done ? "✓" : ""}</span>
-        </button>
+    <li id={`task-${task.id}`} class={`task priority-${task.priority} due-${state}${done ? " is-done" : ""}`}>
+      <form method="post" action={`${url}/${done ? "reopen" : "complete"}`}>
+        <button class="check" aria-label={done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}></button>
       </form>
-      <div class="task-main">
-        <a class="task-title" href={`/tasks/${task.id}`}>
-          {task.title}
-        </a>
-        <div class="task-meta">
-          <span class={`badge priority ${task.priority}`}>{PRIORITY_LABELS[task.priority]}</span>
-          <span class={`badge status ${task.status}`}>{STATUS_LABELS[task.status]}</span>
-          {due ? (
-            <span class={`due due-${done ? "done" : due.state}`}>
-              {!done && due.state === "overdue" ? <strong>Overdue: </strong> : null}
-              <time datetime={due.iso}>{due.absolute}</time> <span class="relative">({due.relative})</span>
-            </span>
-          ) : (
-            <span class="due none">No due date</span>
-          )}
-        </div>
-      </div>
-      <div class="task-actions">
-        <a href={`/tasks/${task.id}/edit`} hx-get={`/tasks/${task.id}/edit`} hx-target="closest li" hx-swap="outerHTML" class="button small" aria-label={`Edit “${task.title}”`}>
-          Edit
-        </a>
-        {/* Without JavaScript the button opens a confirmation page (GET); htmx posts after hx-confirm. */}
-        <form method="get" action={`/tasks/${task.id}/delete`} hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`} hx-target="closest li" hx-swap="delete" class="inline">
-          <input type="hidden" name="next" value={ctx.back} />
-          <button type="submit" class="small danger" aria-label={`Delete “${task.title}”`}>
-            Delete
-          </button>
-        </form>
-      </div>
+      <a class="task-title" href={url} hx-boost="false">
+        {task.title}
+      </a>
+      <p>
+        {PRIORITY_LABELS[task.priority]} · {STATUS_LABELS[task.status]} ·{" "}
+        {due ? (
+          <>
+            {state === "overdue" ? <strong>Overdue: </strong> : null}
+            <time datetime={due.iso}>{due.absolute}</time> ({due.relative})
+          </>
+        ) : (
+          "No due date"
+        )}
+      </p>
+      <a href={`${url}/edit`} aria-label={`Edit “${task.title}”`}>
+        Edit
+      </a>
+      {/* Without JavaScript the button opens a confirmation page (GET); htmx (boosted, hx-method)
+          posts to the same URL after hx-confirm and removes the row. */}
+      <form action={`${url}/delete`} hx-method="post" hx-swap="delete" hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
+        <button aria-label={`Delete “${task.title}”`}>Delete</button>
+      </form>
     </li>
   );
 }

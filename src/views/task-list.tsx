@@ -1,7 +1,7 @@
 import type { Task, TaskStatus } from "../db/schema.js";
 import { filterQuery, isFiltered, type TaskFilter } from "../tasks/filters.js";
 import { emptyTaskForm } from "../tasks/task-input.js";
-import { TaskItem, type ItemContext } from "./task-item.js";
+import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
 import { TaskFormView } from "./task-form.js";
 import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels.js";
 
@@ -118,7 +118,7 @@ export function TaskResults(props: { model: ListModel; oob?: boolean }) {
         Results
       </h2>
       <StatusCounts filter={filter} counts={props.model.counts} />
-      <ul id="task-list" class="tasks">
+      <ul id="task-list" class="tasks" {...ROW_HTMX}>
         <TaskRows tasks={tasks} ctx={ctx} filter={filter} nextCursor={nextCursor} />
       </ul>
     </section>

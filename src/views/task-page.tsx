@@ -1,5 +1,5 @@
 import type { Task } from "../db/schema.js";
-import { describeDue } from "../tasks/format.js";
+import { describeDueOn } from "../tasks/format.js";
 import type { ItemContext } from "./task-item.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
 
@@ -7,7 +7,7 @@ import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
 export function TaskPage(props: { task: Task; ctx: ItemContext }) {
   const { task, ctx } = props;
   const done = task.status === "done";
-  const due = task.dueAt && task.dueDate ? describeDue({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.now, ctx.timezone) : null;
+  const due = task.dueAt && task.dueDate ? describeDueOn({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.clock) : null;
   const at = (d: Date) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: ctx.timezone }).format(d);
   return (
     <article class={`task-page priority-${task.priority}${done ? " is-done" : ""}`}>
