@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import type { Deps, HonoEnv } from "./deps.js";
 import { sameOriginOnly } from "./http/same-origin.js";
+import { securityHeaders } from "./http/security-headers.js";
 import { loadSession } from "./http/session-middleware.js";
 import { authRoutes } from "./routes/auth.js";
 import { devMailboxRoutes } from "./routes/dev-mailbox.js";
@@ -33,23 +33,7 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
     c.set("db", deps.database.db);
     await next();
   });
-  app.use(
-    "*",
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      referrerPolicy: "same-origin",
-    }),
-  );
+  app.use("*", securityHeaders);
   // The layout comes before the checks below so that their refusals render as proper pages.
   app.use("*", layout);
   app.use(
