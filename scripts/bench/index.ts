@@ -61,15 +61,25 @@ const report: Report = {
   profiles: [],
 };
 
+/** A part that fails (a server that will not start, a scan that throws) is reported, and the rest still runs. */
+function keepGoing(part: string) {
+  return (err: Error) => {
+    const message = `${part} failed: ${err.message.split("\n").slice(0, 3).join(" ")}`;
+    console.error(`  ${message}`);
+    report.notes.push(message);
+    process.exitCode = 1;
+  };
+}
+
 const tmpRoot = mkdtempSync(join(tmpdir(), "smarttask-bench-"));
 const started = performance.now();
 try {
   console.log(`SmartTask benchmark, ${report.meta.mode}, on ${url ? "the PostgreSQL server at BENCH_DATABASE_URL" : "the embedded PGlite database (BENCH_DATABASE_URL is not set)"}`);
   if (args.only !== "scan") {
     console.log("\nCeilings");
-    await measureCeilings(timing, report);
+    await measureCeilings(timing, report).catch(keepGoing("the ceilings"));
     console.log("\nSmartTask (Node entry)");
-    await measureApp({ url, tmpRoot, timing, profile }, report);
+    await measureApp({ url, tmpRoot, timing, profile }, report).catch(keepGoing("the app's load"));
   }
   if (args.only !== "http") {
     console.log("\nReminder scan");
@@ -77,7 +87,8 @@ try {
     const scenarios = quick ? SCAN_SCENARIOS.slice(0, 1) : SCAN_SCENARIOS;
     if (quick) report.notes.push(`Quick mode skipped the reminder scan over ${SCAN_SCENARIOS[1]!.name}; run without --quick for it.`);
     for (const scenario of scenarios) {
-      const outcome = await runScanScenario(scenario, url, tmpRoot);
+      const outcome = await runScanScenario(scenario, url, tmpRoot).catch(keepGoing(`the reminder scan over ${scenario.name}`));
+      if (!outcome) continue;
       report.scans.push(outcome);
       if (args.only === "scan") report.meta.database = outcome.database;
       const f = outcome.figures;

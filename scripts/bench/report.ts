@@ -79,7 +79,7 @@ function metaLines(r: Report): string[] {
   return [
     `Date: ${m.date} · commit ${m.commit} · Node ${m.node} · ${m.cores} cores (${m.cpu}) · ${m.mode}`,
     `Database: ${m.database}`,
-    `Data: ${m.dataShape}`,
+    `Load data: ${m.dataShape}`,
     `Load: ${m.load}`,
   ];
 }
