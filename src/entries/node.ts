@@ -54,7 +54,11 @@ async function main() {
   const server = new Hono();
   // Node serves its own bytes (no CDN in front, unlike the Worker): gzip pages, fragments, CSS and JS.
   server.use("*", compress());
-  server.use("*", serveStatic({ root: "./static" }));
+  // Only our few static files: a catch-all would stat the disk for every page request.
+  const statics = serveStatic({ root: "./static" });
+  server.get("/app.css", statics);
+  server.get("/app.js", statics);
+  server.get("/vendor/*", statics);
   server.post("/internal/reminders/run", runEndpoint(jobDeps, runSecret));
   // Mounted as a whole app (not `route`), so its own not-found page answers unknown paths.
   server.mount("/", app.fetch, { replaceRequest: false });

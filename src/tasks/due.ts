@@ -21,13 +21,35 @@ export interface DueWindows {
 }
 
 export function dueWindows(now: Date, timezone: string): DueWindows {
+  const day = localDay(now, timezone);
+  return { now, todayStart: day.start, todayEnd: day.end, weekEnd: day.weekEnd };
+}
+
+/** The owner's current local day: its date, its bounds, and the end of the 7 days after it. */
+export interface LocalDay {
+  date: string;
+  start: Date;
+  end: Date;
+  weekEnd: Date;
+}
+
+// Zone arithmetic costs tens of microseconds per call (Intl offset look-ups), and every list
+// request needs today's bounds; they only change at local midnight, so they are kept per zone
+// until then. At most one entry per IANA zone (about 400).
+const days = new Map<string, LocalDay>();
+
+export function localDay(now: Date, timezone: string): LocalDay {
+  const cached = days.get(timezone);
+  if (cached && now >= cached.start && now <= cached.end) return cached;
   const local = DateTime.fromJSDate(now, { zone: timezone });
-  return {
-    now,
-    todayStart: local.startOf("day").toJSDate(),
-    todayEnd: local.endOf("day").toJSDate(),
+  const day = {
+    date: local.toISODate()!,
+    start: local.startOf("day").toJSDate(),
+    end: local.endOf("day").toJSDate(),
     weekEnd: local.plus({ days: 7 }).endOf("day").toJSDate(),
   };
+  days.set(timezone, day);
+  return day;
 }
 
 /**

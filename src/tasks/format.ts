@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { localDay } from "./due.js";
 
 export interface DueLabel {
   /** e.g. "Thu 3 Dec 2026, 14:00" in the owner's zone. */
@@ -22,7 +22,7 @@ export interface DueClock {
 }
 
 export function dueClock(now: Date, timezone: string): DueClock {
-  return { now, today: DateTime.fromJSDate(now, { zone: timezone }).toISODate()! };
+  return { now, today: localDay(now, timezone).date };
 }
 
 const days = (n: number) => `${n} ${n === 1 ? "day" : "days"}`;
