@@ -77,7 +77,7 @@ try {
   console.log(`SmartTask benchmark, ${report.meta.mode}, on ${url ? "the PostgreSQL server at BENCH_DATABASE_URL" : "the embedded PGlite database (BENCH_DATABASE_URL is not set)"}`);
   if (args.only !== "scan") {
     console.log("\nCeilings");
-    await measureCeilings(timing, report).catch(keepGoing("the ceilings"));
+    await measureCeilings({ tmpRoot, timing, profile }, report).catch(keepGoing("the ceilings"));
     console.log("\nSmartTask (Node entry)");
     await measureApp({ url, tmpRoot, timing, profile }, report).catch(keepGoing("the app's load"));
   }

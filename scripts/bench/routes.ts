@@ -21,7 +21,8 @@ const PAGE_TARGET: Target = { minRps: 2000, maxP99Ms: 50, minRatio: 0.25 };
 export function appRoutes(opts: { origin: string; cookie: string; taskIds: string[]; dueDate: string }): AppRoute[] {
   const { origin, cookie } = opts;
   const filtered = "/tasks?priority=high&status=todo";
-  const form = { cookie, origin, "content-type": "application/x-www-form-urlencoded" };
+  // What a browser sends with a form post from the list: Origin (the CSRF check) and Referer.
+  const form = { cookie, origin, referer: `${origin}/tasks`, "content-type": "application/x-www-form-urlencoded" };
   // One counter per route, shared by all 50 connections, so consecutive requests hit different
   // tasks; completing a task already done answers like the first time (200 or 303).
   const cycle = (suffix: string) => {
