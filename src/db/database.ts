@@ -27,9 +27,9 @@ export function roundTripCounter(): Logger & { count: number } {
 }
 
 /**
- * The rows of a raw `db.execute` result. Drizzle types them per driver; node-postgres, PGlite
- * and Neon's Pool all answer `{ rows }`, so raw statements work the same on each.
+ * The rows of a raw `db.execute` result. Drizzle types them per driver: node-postgres, PGlite
+ * and Neon's Pool answer `{ rows }`, postgres.js the rows themselves.
  */
 export function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "./database.js";
+import { rowsOf, type Db } from "./database.js";
 import { loginFailures, sessions } from "./schema.js";
 import type { SessionRow } from "./sessions.js";
 
@@ -49,8 +49,7 @@ export async function recordFailure(db: Db, key: { account: string; ip: string }
       where ${loginFailures.account} = ${key.account} and ${loginFailures.createdAt} < ${forgetBefore}
     )
     insert into ${loginFailures} (account, ip, created_at) values (${key.account}, ${key.ip}, ${now}) returning id`);
-  // Both drivers (node-postgres and PGlite) answer raw statements with { rows }.
-  const [row] = (result as unknown as { rows: { id: string | number | bigint }[] }).rows;
+  const [row] = rowsOf<{ id: string | number | bigint }>(result);
   return String(row!.id);
 }
 

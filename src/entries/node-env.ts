@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_SERVER_DRIVER } from "../db/node-database.js";
 
 /** The Node entry's environment, checked once at start; a bad value stops the start with one line. */
 const schema = z.object({
@@ -10,6 +11,8 @@ const schema = z.object({
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
       message: "DATABASE_URL must look like postgres://user:password@host:5432/database",
     }),
+  /** Client library for DATABASE_URL: node-postgres (pg) or postgres.js. */
+  DATABASE_DRIVER: z.enum(["pg", "postgres-js"], { error: "DATABASE_DRIVER must be pg or postgres-js" }).default(DEFAULT_SERVER_DRIVER),
   DATA_DIR: z.string().default("./.data"),
   APP_URL: z
     .string()

@@ -31,7 +31,7 @@ async function main() {
     if ("heldBy" in lock) throw new ConfigError(`DATA_DIR ${env.DATA_DIR} is in use by process ${lock.heldBy} (another npm start or npm run reminders)`);
     cleanups.push(lock.release);
   }
-  const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR }).catch((err: Error) => {
+  const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, driver: env.DATABASE_DRIVER }).catch((err: Error) => {
     throw new ConfigError(`could not open the database (${env.DATABASE_URL ? "DATABASE_URL" : `DATA_DIR ${env.DATA_DIR}`}): ${rootCause(err)}`);
   });
 

@@ -7,5 +7,6 @@ import { openNodeDatabase } from "../../src/db/node-database.js";
  */
 export function openTestDatabase() {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? openNodeDatabase({ url, migrate: false }) : openNodeDatabase({ dataDir: ":memory:" });
+  const driver = process.env.TEST_DATABASE_DRIVER === "postgres-js" ? "postgres-js" : undefined;
+  return url ? openNodeDatabase({ url, migrate: false, driver }) : openNodeDatabase({ dataDir: ":memory:" });
 }
