@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     "no-write": { type: "boolean", default: false },
   },
 });
+if (args.only !== undefined && args.only !== "http" && args.only !== "scan") throw new Error(`--only takes http or scan, not "${args.only}"`);
 const quick = args.quick;
 const profile = args.profile || !["", "0", "false", undefined].includes(process.env.BENCH_CPU_PROF);
 const url = process.env.BENCH_DATABASE_URL || undefined;
