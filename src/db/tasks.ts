@@ -21,11 +21,63 @@ export interface TaskValues {
   remindersEnabled?: boolean;
 }
 
+// The writes people make all day are prepared once per database handle: Drizzle then does not
+// build their SQL again on every call, and node-postgres names them so the server parses them once
+// per connection.
+const prepared = new WeakMap<Db, ReturnType<typeof prepareWrites>>();
+
+function prepareWrites(db: Db) {
+  const p = sql.placeholder;
+  const owned = and(eq(tasks.id, p("id")), eq(tasks.userId, p("userId")));
+  return {
+    insert: db
+      .insert(tasks)
+      .values({
+        userId: p("userId"),
+        title: p("title"),
+        notes: p("notes"),
+        priority: p("priority"),
+        status: p("status"),
+        dueDate: p("dueDate"),
+        dueTime: p("dueTime"),
+        // Nullable instants go through raw SQL: Drizzle's column mapping cannot take a null placeholder.
+        dueAt: sql`${p("dueAt")}::timestamptz`,
+        remindersEnabled: p("remindersEnabled"),
+        createdAt: p("now"),
+        updatedAt: p("now"),
+        completedAt: sql`${p("completedAt")}::timestamptz`,
+      })
+      .returning()
+      .prepare("task_insert"),
+    complete: db
+      .update(tasks)
+      .set({ status: "done", updatedAt: sql`${p("now")}`, completedAt: sql`coalesce(${tasks.completedAt}, ${p("now")})` })
+      .where(owned)
+      .returning()
+      .prepare("task_complete"),
+    reopen: db
+      .update(tasks)
+      .set({ status: sql`${p("status")}::task_status`, updatedAt: sql`${p("now")}`, completedAt: null })
+      .where(owned)
+      .returning()
+      .prepare("task_reopen"),
+  };
+}
+
+function writes(db: Db) {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = prepareWrites(db)));
+  return statements;
+}
+
 export async function insertTask(db: Db, userId: string, values: TaskValues, now: Date): Promise<Task> {
-  const [row] = await db
-    .insert(tasks)
-    .values({ ...values, userId, createdAt: now, updatedAt: now, completedAt: values.status === "done" ? now : null })
-    .returning();
+  const [row] = await writes(db).insert.execute({
+    ...values,
+    userId,
+    remindersEnabled: values.remindersEnabled ?? true,
+    now,
+    completedAt: values.status === "done" ? now : null,
+  });
   return row!;
 }
 
@@ -44,12 +96,10 @@ export async function updateTask(db: Db, userId: string, id: string, values: Tas
   return row ?? null;
 }
 
+/** Complete (done keeps the first completion time) or reopen; completed_at follows the status. */
 export async function setTaskStatus(db: Db, userId: string, id: string, status: TaskStatus, now: Date): Promise<Task | null> {
-  const [row] = await db
-    .update(tasks)
-    .set({ status, updatedAt: now, completedAt: completedAtFor(status, now) })
-    .where(and(eq(tasks.id, id), eq(tasks.userId, userId)))
-    .returning();
+  const statements = writes(db);
+  const [row] = status === "done" ? await statements.complete.execute({ id, userId, now }) : await statements.reopen.execute({ id, userId, now, status });
   return row ?? null;
 }
 
