@@ -90,9 +90,10 @@ function textTable(head: string[], rows: string[][]): string {
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-function markdownTable(head: string[], rows: string[][]): string {
+/** Figures right-aligned, words (the columns named in `words`) left-aligned. */
+function markdownTable(head: string[], rows: string[][], words: string[]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+  return [line(head), line(head.map((h) => (words.includes(h) ? "---" : "---:"))), ...rows.map(line)].join("\n");
 }
 
 export function formatText(r: Report, formatProfile: (s: ProfileSummary) => string): string {
@@ -106,12 +107,12 @@ export function formatText(r: Report, formatProfile: (s: ProfileSummary) => stri
 
 export function formatMarkdown(r: Report): string {
   const out = ["## Latest run", "", ...metaLines(r).map((l) => `- ${l}`)];
-  if (r.routes.length) out.push("", "### HTTP", "", markdownTable(ROUTE_HEAD, routeRows(r)));
-  if (r.scans.length) out.push("", "### Reminder scan", "", markdownTable(SCAN_HEAD, scanRows(r)));
+  if (r.routes.length) out.push("", "### HTTP", "", markdownTable(ROUTE_HEAD, routeRows(r), ["Route", "Target", "Result"]));
+  if (r.scans.length) out.push("", "### Reminder scan", "", markdownTable(SCAN_HEAD, scanRows(r), ["Scenario", "Target", "Result"]));
   if (r.notes.length) out.push("", ...r.notes.map((n) => `- ${n}`));
   for (const p of r.profiles) {
     out.push("", `### CPU profile: ${p.route}`, "", `Server self time while this route was measured: busy ${p.summary.busyMs.toFixed(0)} ms of ${p.summary.windowMs.toFixed(0)} ms sampled.`, "");
-    out.push(markdownTable(["Share", "self ms", "Function", "Where"], p.summary.rows.map((row) => [`${(row.share * 100).toFixed(1)}%`, row.selfMs.toFixed(0), `\`${row.name}\``, row.where ? `\`${row.where}\`` : ""])));
+    out.push(markdownTable(["Share", "self ms", "Function", "Where"], p.summary.rows.map((row) => [`${(row.share * 100).toFixed(1)}%`, row.selfMs.toFixed(0), `\`${row.name}\``, row.where ? `\`${row.where}\`` : ""]), ["Function", "Where"]));
   }
   return out.join("\n");
 }
