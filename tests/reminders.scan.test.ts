@@ -148,21 +148,24 @@ describe("bounded work per run", () => {
     expect(rows.map((r) => r.userId).sort()).toEqual(due.map((u) => u.id).sort());
   });
 
-  it("reads only users with a task inside a reminder window: a deadline 60 days away scans no one", async () => {
+  it("reads only users with a reminder today: a deadline outside the lead days, or 60 days away, marks and mails no one", async () => {
     const today = nextRange();
     const far = await makeUser(t);
     await addTask(t, far, { dueDate: plusDays(today, 60) });
     const near = await makeUser(t);
     await addTask(t, near, { dueDate: plusDays(today, 4) });
+    const due = await makeUser(t);
+    await addTask(t, due, { dueDate: today });
 
     await runReminders(deps, at(`${today}T08:00`, "UTC"));
 
     const scanned = await t.database.db
       .select({ userId: reminderScans.userId })
       .from(reminderScans)
-      .where(and(inArray(reminderScans.userId, [far.id, near.id]), eq(reminderScans.localDate, today)));
-    // The near user is read (and gets nothing today); the far one is never looked at.
-    expect(scanned.map((s) => s.userId)).toEqual([near.id]);
+      .where(and(inArray(reminderScans.userId, [far.id, near.id, due.id]), eq(reminderScans.localDate, today)));
+    // Only the user with something to remind is handled (and marked); the others cost one index probe each run.
+    expect(scanned.map((s) => s.userId)).toEqual([due.id]);
     expect(await outboxOf(t, far.id, near.id)).toEqual([]);
+    expect(await outboxOf(t, due.id)).toHaveLength(1);
   });
 });

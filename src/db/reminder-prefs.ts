@@ -10,8 +10,10 @@ export interface ReminderSettings {
   reminderDelivery: "digest" | "per_task";
 }
 
-export async function pauseReminders(db: Db, userId: string, reason: string): Promise<void> {
-  await db.update(users).set({ remindersPausedReason: reason }).where(eq(users.id, userId));
+/** Pauses the reminders of these users (the mail provider reported their addresses inactive). */
+export async function pauseReminders(db: Db, userIds: string[], reason: string): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.update(users).set({ remindersPausedReason: reason }).where(sql`${users.id} = any(array(select json_array_elements_text(${JSON.stringify(userIds)}::json)::uuid))`);
 }
 
 export async function turnOffReminders(db: Db, userId: string): Promise<boolean> {

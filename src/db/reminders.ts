@@ -1,8 +1,13 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "./database.js";
-import { reminderItems, reminderOutbox, reminderScans, tasks, users, type OutboxRow, type Task } from "./schema.js";
+import { sql, type SQL } from "drizzle-orm";
+import { LATE_OFFSETS, type GroupCounts, type ReminderGroup } from "../reminders/slots.js";
+import { rowsOf, type Db } from "./database.js";
+import type { TaskPriority } from "./schema.js";
 
-/** The columns of a user the scan needs. */
+// The scan's statements. Rows travel as one JSON parameter (`json_to_recordset`), so a statement
+// carries a handful of parameters whatever the batch holds (PostgreSQL refuses more than 65,535),
+// and every driver (node-postgres, postgres.js, PGlite, Neon) passes it as plain text.
+
+/** The columns of a user the scan needs, and their local date at the scan's `now`. */
 export interface ScanUser {
   id: string;
   email: string;
@@ -12,187 +17,263 @@ export interface ScanUser {
   leadDays: number[];
   overdueReminders: boolean;
   reminderDelivery: "digest" | "per_task";
+  /** YYYY-MM-DD in the user's zone, as PostgreSQL reads the zone. */
+  localDate: string;
+  /** The last millisecond of that local date. */
+  endOfDay: Date;
+}
+
+/** An open task with a reminder slot today, with what an email shows of it. */
+export interface DueTask {
+  id: string;
+  userId: string;
+  title: string;
+  priority: TaskPriority;
+  dueDate: string;
+  dueTime: string | null;
+  dueAt: Date;
+  /** Where it shows in a digest: overdue (its moment has passed), today, or soon. */
+  group: ReminderGroup;
 }
 
 /**
- * The next batch of users whose local reminder hour has come today, who have an open task with
- * reminders in the reminder window, and whom no run has handled yet on their local date. Driven
- * from the due-moment index, so users without anything near a deadline are never read.
+ * The day offsets (due date minus local date) that bring a reminder, for the user row in scope:
+ * the SQL side of `slotOffsets` in src/reminders/slots.ts, built from the same constants.
  */
-export async function usersDueForScan(
-  db: Db,
+function slotOffsetsSql(leadDays: SQL, overdueReminders: SQL): SQL {
+  const late = sql.raw(`'{${LATE_OFFSETS.join(",")}}'::int[]`);
+  return sql`(select 0 as days
+    union select d::int from unnest(${leadDays}) d where d > 0
+    union select d from unnest(${late}) d where ${overdueReminders})`;
+}
+
+/**
+ * Open tasks with reminders on of one user, due on one local date, as a lateral subquery: one
+ * probe of tasks_user_due_idx (user_id, due_at) between that day's local midnights, widened by an
+ * hour in case PostgreSQL's zone data and the app's (which computed due_at) disagree on an offset,
+ * and matched exactly on the due date. `offset 0` keeps the planner from flattening it into a
+ * hash join over every open task.
+ */
+function dueOnDaySql(userId: SQL, timezone: SQL, day: SQL, limit?: number): SQL {
+  return sql`(select t.* from tasks t
+    where t.user_id = ${userId}
+      and t.due_at >= ((${day})::timestamp at time zone ${timezone}) - interval '1 hour'
+      and t.due_at < ((${day} + 1)::timestamp at time zone ${timezone}) + interval '1 hour'
+      and t.due_date = ${day}
+      and t.status <> 'done' and t.reminders_enabled
+    ${limit ? sql`limit ${sql.raw(String(limit))}` : sql`offset 0`})`;
+}
+
+const GROUPS: ReminderGroup[] = ["overdue", "today", "soon"];
+
+export interface DueBatch {
+  users: ScanUser[];
+  /** The shown tasks of each user, most urgent first. */
+  tasks: Map<string, DueTask[]>;
+  /** All tasks with a reminder today per user and group, shown or not. */
+  counts: Map<string, GroupCounts>;
+}
+
+/**
+ * The next batch of users and their due tasks, in one statement. Users come in id order after
+ * `afterUserId`: those whose local reminder hour has come today, whom no run has handled yet on
+ * their local date, and who have at least one open task with a reminder slot today (each
+ * candidate costs a primary-key step and a few index probes). For each, the `shownPerUser` most
+ * urgent tasks with a slot today, and how many each group holds in all: most urgent first is
+ * overdue, then due today, then soon; within a group, higher priority first, then the earlier
+ * due moment. At most `shownPerUser` task rows per user leave the database, however many are due.
+ */
+export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: number, shownPerUser: number): Promise<DueBatch> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const result = await db.execute(sql`
+    with batch as materialized (
+      select u.id, u.email, u.name, u.timezone, u.reminder_hour, u.lead_days, u.overdue_reminders, u.reminder_delivery, l.local_date
+      from users u
+        cross join lateral (select ${at} at time zone u.timezone as local_now) n
+        cross join lateral (select n.local_now::date as local_date) l
+      where u.id > ${afterUserId}::uuid
+        and u.reminders_enabled and u.reminders_paused_reason is null
+        and extract(hour from n.local_now) >= u.reminder_hour
+        -- A user already handled today is skipped before any task is probed (as a plain NOT EXISTS
+        -- the planner ran the task probes first, for every user, on every later run of the day).
+        and case when exists (select 1 from reminder_scans s where s.user_id = u.id and s.local_date = l.local_date) then false
+          else exists (select 1 from ${slotOffsetsSql(sql`u.lead_days`, sql`u.overdue_reminders`)} k
+            cross join lateral ${dueOnDaySql(sql`u.id`, sql`u.timezone`, sql`l.local_date + k.days`, 1)} t) end
+      order by u.id
+      limit ${limit}
+    ), due as (
+      select b.id as user_id, t.id, t.title, t.priority, t.due_date, t.due_time, t.due_at,
+        case when t.due_at < ${at} then 0 when k.days = 0 then 1 else 2 end as grp
+      from batch b
+        cross join lateral ${slotOffsetsSql(sql`b.lead_days`, sql`b.overdue_reminders`)} k
+        cross join lateral ${dueOnDaySql(sql`b.id`, sql`b.timezone`, sql`b.local_date + k.days`)} t
+    ), ranked as (
+      select due.*,
+        row_number() over (partition by user_id order by grp, priority desc, due_at, id) as rank,
+        count(*) filter (where grp = 0) over w as overdue,
+        count(*) filter (where grp = 1) over w as today,
+        count(*) filter (where grp = 2) over w as soon
+      from due
+      window w as (partition by user_id)
+    )
+    select b.id as user_id, b.email, b.name, b.timezone, b.reminder_hour, b.lead_days::int[] as lead_days, b.overdue_reminders,
+      b.reminder_delivery, b.local_date::text as local_date,
+      (extract(epoch from ((b.local_date + 1)::timestamp at time zone b.timezone)) * 1000)::float8 - 1 as expires_at_ms,
+      r.id, r.title, r.priority::text as priority, r.due_date::text as due_date, r.due_time::text as due_time,
+      (extract(epoch from r.due_at) * 1000)::float8 as due_at_ms, r.grp, r.overdue::int as overdue, r.today::int as today, r.soon::int as soon
+    from batch b
+      left join ranked r on r.user_id = b.id and r.rank <= ${shownPerUser}
+    order by b.id, r.rank`);
+  const batch: DueBatch = { users: [], tasks: new Map(), counts: new Map() };
+  for (const r of rowsOf<Record<string, unknown>>(result)) {
+    const userId = String(r.user_id);
+    let shown = batch.tasks.get(userId);
+    if (!shown) {
+      batch.users.push({
+        id: userId,
+        email: String(r.email),
+        name: String(r.name),
+        timezone: String(r.timezone),
+        reminderHour: Number(r.reminder_hour),
+        leadDays: (r.lead_days as (number | string)[]).map(Number),
+        overdueReminders: Boolean(r.overdue_reminders),
+        reminderDelivery: r.reminder_delivery === "per_task" ? "per_task" : "digest",
+        localDate: String(r.local_date),
+        endOfDay: new Date(Number(r.expires_at_ms)),
+      });
+      batch.tasks.set(userId, (shown = []));
+      batch.counts.set(userId, { overdue: Number(r.overdue ?? 0), today: Number(r.today ?? 0), soon: Number(r.soon ?? 0) });
+    }
+    if (r.id === null || r.id === undefined) continue;
+    shown.push({
+      id: String(r.id),
+      userId,
+      title: String(r.title),
+      priority: r.priority as TaskPriority,
+      dueDate: String(r.due_date),
+      dueTime: r.due_time === null ? null : String(r.due_time),
+      dueAt: new Date(Number(r.due_at_ms)),
+      group: GROUPS[Number(r.grp)]!,
+    });
+  }
+  return batch;
+}
+
+export interface QueuedEmail {
+  userId: string;
+  kind: "digest" | "task";
+  dedupeKey: string;
+  localDate: string;
+  expiresAt: Date;
+  toAddress: string;
+  subject: string;
+  htmlBody: string;
+  textBody: string;
+  unsubscribeUrl: string;
+}
+
+/** A task an email names, for the task page's reminder history; `dedupeKey` names the email. */
+export interface QueuedItem {
+  dedupeKey: string;
+  taskId: string;
+  grp: ReminderGroup;
+  slot: string;
+}
+
+/**
+ * Runs one batch of the scan in one transaction: its read, and its writes (emails, the tasks
+ * they name, scan markers). A failure anywhere leaves none of it, so the batch's users stay
+ * unmarked and a later run does the batch again.
+ */
+export async function inScanTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    // The batch read's estimated cost crosses jit_above_cost: compiling it took 0.6 s per batch,
+    // for a statement that runs in tens of milliseconds. Email bodies are compressed with lz4
+    // where the server has it: pglz made the outbox insert four times slower.
+    await tx.execute(sql`select set_config('jit', 'off', true),
+      (select set_config('default_toast_compression', 'lz4', true) from pg_settings
+        where name = 'default_toast_compression' and 'lz4' = any(enumvals))`);
+    return work(tx);
+  });
+}
+
+/**
+ * Writes one batch (inside `inScanTransaction`): the emails (a dedupe key already present means
+ * another run queued it, and nothing happens), the tasks each newly queued email names, and the
+ * scan markers of every user of the batch. Returns the emails this call queued.
+ */
+export async function writeBatch(
+  tx: Db,
+  batch: { emails: QueuedEmail[]; items: QueuedItem[]; scanned: Pick<ScanUser, "id" | "localDate">[] },
   now: Date,
-  window: { from: Date; to: Date },
-  afterUserId: string,
-  limit: number,
-): Promise<ScanUser[]> {
-  const u = users;
-  const localNow = sql`(${now.toISOString()}::timestamptz at time zone ${u.timezone})`;
-  return db
-    .select({
-      id: u.id,
-      email: u.email,
-      name: u.name,
-      timezone: u.timezone,
-      reminderHour: u.reminderHour,
-      leadDays: u.leadDays,
-      overdueReminders: u.overdueReminders,
-      reminderDelivery: u.reminderDelivery,
-    })
-    .from(u)
-    .where(
-      and(
-        sql`${u.id} in (select distinct ${tasks.userId} from ${tasks}
-          where ${tasks.dueAt} >= ${window.from} and ${tasks.dueAt} <= ${window.to}
-            and ${tasks.status} <> 'done' and ${tasks.remindersEnabled})`,
-        sql`${u.id} > ${afterUserId}`,
-        eq(u.remindersEnabled, true),
-        sql`${u.remindersPausedReason} is null`,
-        sql`extract(hour from ${localNow}) >= ${u.reminderHour}`,
-        sql`not exists (select 1 from ${reminderScans} s where s.user_id = ${u.id} and s.local_date = (${localNow})::date)`,
-      ),
-    )
-    .orderBy(u.id)
-    .limit(limit);
+): Promise<{ id: string; dedupeKey: string }[]> {
+  // Rows in key order, so overlapping runs take the unique-key locks in the same order.
+  const emails = [...batch.emails].sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0));
+  const scanned = [...batch.scanned].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const queued = await queueEmails(tx, emails, now);
+  const ids = new Map(queued.map((q) => [q.dedupeKey, q.id]));
+  await recordItems(
+    tx,
+    batch.items.flatMap((i) => {
+      const outboxId = ids.get(i.dedupeKey);
+      return outboxId ? [{ ...i, outboxId }] : [];
+    }),
+  );
+  await markScanned(tx, scanned, now);
+  return queued;
 }
 
-/** Open tasks with reminders on, due within the window, for these users. */
-export async function tasksInWindow(db: Db, userIds: string[], window: { from: Date; to: Date }): Promise<Task[]> {
-  if (userIds.length === 0) return [];
-  return db
-    .select()
-    .from(tasks)
-    .where(
-      and(
-        inArray(tasks.userId, userIds),
-        sql`${tasks.dueAt} >= ${window.from} and ${tasks.dueAt} <= ${window.to}`,
-        sql`${tasks.status} <> 'done'`,
-        eq(tasks.remindersEnabled, true),
-      ),
-    )
-    .orderBy(tasks.dueAt, tasks.id);
-}
+/** Rows as one JSON text parameter, for `json_to_recordset(...) as r(column type, ...)`. */
+export const jsonRows = (rows: object[]) => sql`${JSON.stringify(rows)}::json`;
 
-export type NewOutboxRow = typeof reminderOutbox.$inferInsert;
-
-/** Queues emails; a dedupe key already present means another run queued it, and nothing happens. */
-export async function queueEmails(db: Db, rows: NewOutboxRow[]): Promise<{ id: string; dedupeKey: string }[]> {
+async function queueEmails(db: Db, rows: QueuedEmail[], now: Date): Promise<{ id: string; dedupeKey: string }[]> {
   if (rows.length === 0) return [];
-  return db
-    .insert(reminderOutbox)
-    .values(rows)
-    .onConflictDoNothing({ target: reminderOutbox.dedupeKey })
-    .returning({ id: reminderOutbox.id, dedupeKey: reminderOutbox.dedupeKey });
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const payload = rows.map((r) => ({
+    user_id: r.userId,
+    kind: r.kind,
+    dedupe_key: r.dedupeKey,
+    local_date: r.localDate,
+    expires_at: r.expiresAt.toISOString(),
+    to_address: r.toAddress,
+    subject: r.subject,
+    html_body: r.htmlBody,
+    text_body: r.textBody,
+    unsubscribe_url: r.unsubscribeUrl,
+  }));
+  const result = await db.execute(sql`
+    insert into reminder_outbox (user_id, kind, dedupe_key, local_date, next_attempt_at, expires_at, to_address,
+      subject, html_body, text_body, unsubscribe_url, created_at)
+    select r.user_id, r.kind, r.dedupe_key, r.local_date, ${at}, r.expires_at, r.to_address,
+      r.subject, r.html_body, r.text_body, r.unsubscribe_url, ${at}
+    from json_to_recordset(${jsonRows(payload)}) as r(user_id uuid, kind text, dedupe_key text, local_date date,
+      expires_at timestamptz, to_address text, subject text, html_body text, text_body text, unsubscribe_url text)
+    on conflict (dedupe_key) do nothing
+    returning id, dedupe_key`);
+  return rowsOf<{ id: string; dedupe_key: string }>(result).map((r) => ({ id: String(r.id), dedupeKey: String(r.dedupe_key) }));
 }
 
-export async function recordItems(db: Db, items: (typeof reminderItems.$inferInsert)[]): Promise<void> {
-  if (items.length) await db.insert(reminderItems).values(items).onConflictDoNothing();
+async function recordItems(db: Db, items: (QueuedItem & { outboxId: string })[]): Promise<void> {
+  if (items.length === 0) return;
+  const payload = items.map((i) => ({ outbox_id: i.outboxId, task_id: i.taskId, grp: i.grp, slot: i.slot }));
+  await db.execute(sql`
+    insert into reminder_items (outbox_id, task_id, grp, slot)
+    select r.outbox_id, r.task_id, r.grp, r.slot
+    from json_to_recordset(${jsonRows(payload)}) as r(outbox_id uuid, task_id uuid, grp text, slot text)
+    on conflict do nothing`);
 }
 
-export async function markScanned(db: Db, rows: { userId: string; localDate: string }[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insert(reminderScans)
-    .values(rows.map((r) => ({ ...r, scannedAt: now })))
-    .onConflictDoNothing();
+async function markScanned(db: Db, users: Pick<ScanUser, "id" | "localDate">[], now: Date): Promise<void> {
+  if (users.length === 0) return;
+  const payload = users.map((u) => ({ user_id: u.id, local_date: u.localDate }));
+  await db.execute(sql`
+    insert into reminder_scans (user_id, local_date, scanned_at)
+    select r.user_id, r.local_date, ${now.toISOString()}::timestamptz
+    from json_to_recordset(${jsonRows(payload)}) as r(user_id uuid, local_date date)
+    on conflict do nothing`);
 }
 
 /** Scan markers older than a few days are never consulted again. */
 export async function forgetOldScans(db: Db, before: string): Promise<void> {
-  await db.delete(reminderScans).where(sql`${reminderScans.localDate} < ${before}`);
-}
-
-export const LEASE_MS = 5 * 60 * 1000;
-
-/** Rows whose local day has passed are no use any more: the next day's reminders cover them. */
-export async function expireStale(db: Db, now: Date): Promise<number> {
-  const rows = await db
-    .update(reminderOutbox)
-    .set({ status: "expired", leaseUntil: null, lastError: sql`coalesce(${reminderOutbox.lastError}, 'not sent before its day ended')` })
-    .where(
-      and(
-        sql`${reminderOutbox.expiresAt} < ${now}`,
-        sql`(${reminderOutbox.status} = 'pending' or (${reminderOutbox.status} = 'sending' and ${reminderOutbox.leaseUntil} < ${now}))`,
-      ),
-    )
-    .returning({ id: reminderOutbox.id });
-  return rows.length;
-}
-
-/** A row a sender may take: waiting, or held by a sender whose lease ran out. */
-const claimable = (now: Date) =>
-  sql`(${reminderOutbox.status} = 'pending' or (${reminderOutbox.status} = 'sending' and ${reminderOutbox.leaseUntil} < ${now}))`;
-
-/**
- * Rows queued for someone who has since turned reminders off (the unsubscribe link) or whose
- * address was reported inactive are not sent: queued is not yet sent, and an opt-out is final.
- */
-export async function dropUnwanted(db: Db, now: Date): Promise<number> {
-  const paused = await db
-    .update(reminderOutbox)
-    .set({ status: "suppressed", leaseUntil: null, lastError: "not sent: reminders are paused for this address" })
-    .where(and(claimable(now), sql`${reminderOutbox.userId} in (select ${users.id} from ${users} where ${users.remindersPausedReason} is not null)`))
-    .returning({ id: reminderOutbox.id });
-  const off = await db
-    .update(reminderOutbox)
-    .set({ status: "failed", leaseUntil: null, lastError: "not sent: reminders were turned off" })
-    .where(and(claimable(now), sql`${reminderOutbox.userId} in (select ${users.id} from ${users} where not ${users.remindersEnabled})`))
-    .returning({ id: reminderOutbox.id });
-  return paused.length + off.length;
-}
-
-/**
- * Claims up to `limit` rows to send, atomically: pending rows whose time has come, and rows whose
- * sender died holding them (lease expired). Concurrent senders skip each other's rows.
- * With `ids`, only those rows are considered (a queue message names the rows it carries).
- */
-export async function claimForSending(db: Db, now: Date, limit: number, ids?: string[]): Promise<OutboxRow[]> {
-  const o = reminderOutbox;
-  const only = ids ? sql`and ${o.id} in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
-  if (ids && ids.length === 0) return [];
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  return db
-    .update(o)
-    .set({ status: "sending", leaseUntil, attempts: sql`${o.attempts} + 1` })
-    .where(
-      sql`${o.id} in (
-        select id from ${o}
-        where ((${o.status} = 'pending' and ${o.nextAttemptAt} <= ${now})
-            or (${o.status} = 'sending' and ${o.leaseUntil} < ${now}))
-          and ${o.expiresAt} >= ${now} ${only}
-          and exists (select 1 from ${users} u where u.id = ${o.userId} and u.reminders_enabled and u.reminders_paused_reason is null)
-        order by ${o.nextAttemptAt}, ${o.id}
-        limit ${limit}
-        for update skip locked)`,
-    )
-    .returning();
-}
-
-export interface SendRecord {
-  id: string;
-  status: "sent" | "failed" | "suppressed" | "pending";
-  messageId: string | null;
-  error: string | null;
-  nextAttemptAt: Date | null;
-  sentAt: Date | null;
-}
-
-/** Writes every outcome of a batch in one statement. */
-export async function recordOutcomes(db: Db, records: SendRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  const o = reminderOutbox;
-  const payload = JSON.stringify(
-    records.map((r) => ({ ...r, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null, sentAt: r.sentAt?.toISOString() ?? null })),
-  );
-  await db.execute(sql`
-    update ${o} set
-      status = r.status::outbox_status,
-      message_id = coalesce(r."messageId", ${o.messageId}),
-      last_error = r.error,
-      next_attempt_at = coalesce(r."nextAttemptAt", ${o.nextAttemptAt}),
-      sent_at = r."sentAt",
-      lease_until = null
-    from jsonb_to_recordset(${payload}::jsonb)
-      as r(id uuid, status text, "messageId" text, error text, "nextAttemptAt" timestamptz, "sentAt" timestamptz)
-    where ${o.id} = r.id and ${o.status} = 'sending'`);
+  await db.execute(sql`delete from reminder_scans where local_date < ${before}::date`);
 }

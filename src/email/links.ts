@@ -1,6 +1,7 @@
 import type { Signer } from "./signing.js";
 
 const DAY = 24 * 60 * 60 * 1000;
+const NONCE_BYTES = 12;
 export const ACTION_LINK_TTL_MS = 7 * DAY;
 
 export type EmailAction = "done" | "tomorrow";
@@ -26,14 +27,26 @@ export async function unsubscribeToken(signer: Signer, userId: string): Promise<
   return signer.sign({ p: "unsubscribe", u: userId } satisfies UnsubscribeClaims);
 }
 
+export async function unsubscribeTokens(signer: Signer, userIds: string[]): Promise<string[]> {
+  return signer.signMany(userIds.map((u) => ({ p: "unsubscribe", u }) satisfies UnsubscribeClaims));
+}
+
 export async function readUnsubscribeToken(signer: Signer, token: string): Promise<{ userId: string } | null> {
   const claims = await signer.verify<UnsubscribeClaims>(token);
   return claims?.p === "unsubscribe" && typeof claims.u === "string" ? { userId: claims.u } : null;
 }
 
 export async function actionToken(signer: Signer, action: EmailAction, taskId: string, userId: string, now: Date): Promise<string> {
-  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
-  return signer.sign({ p: "action", a: action, t: taskId, u: userId, e: now.getTime() + ACTION_LINK_TTL_MS, n: nonce } satisfies ActionClaims);
+  return signer.sign(actionClaims(action, taskId, userId, now));
+}
+
+/** Action tokens for many links at once (a scan batch signs two per task shown). */
+export async function actionTokens(signer: Signer, links: { action: EmailAction; taskId: string; userId: string }[], now: Date): Promise<string[]> {
+  return signer.signMany(links.map((l) => actionClaims(l.action, l.taskId, l.userId, now)));
+}
+
+function actionClaims(action: EmailAction, taskId: string, userId: string, now: Date): ActionClaims {
+  return { p: "action", a: action, t: taskId, u: userId, e: now.getTime() + ACTION_LINK_TTL_MS, n: randomHex(NONCE_BYTES) };
 }
 
 export type ActionCheck =
@@ -47,4 +60,23 @@ export async function readActionToken(signer: Signer, token: string, now: Date):
   }
   if (now.getTime() > c.e) return { ok: false, reason: "expired" };
   return { ok: true, action: c.a, taskId: c.t, userId: c.u, nonce: c.n };
+}
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+let pool = new Uint8Array(0);
+let used = 0;
+
+/**
+ * Random hex from a pool refilled 4 KiB at a time: a scan makes two nonces per task shown, and one
+ * getRandomValues call each cost more than the signature. Filled lazily, never at global scope.
+ */
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(4096));
+    used = 0;
+  }
+  let out = "";
+  for (let i = 0; i < bytes; i++) out += HEX[pool[used + i]!]!;
+  used += bytes;
+  return out;
 }

@@ -2,25 +2,60 @@ import { constantTimeEqual } from "../auth/bytes.js";
 
 /**
  * Signed links for email: HMAC-SHA256 over a small JSON payload, base64url-encoded as
- * `<payload>.<signature>`. Only Web Crypto, so Node and workerd share it.
+ * `<payload>.<signature>`. Web Crypto everywhere; on Node, node:crypto's synchronous HMAC gives
+ * the same bytes about twenty times faster (Node runs each Web Crypto call as a thread-pool job,
+ * which dominated a scan that signs two links per task).
  */
 export interface Signer {
   sign(payload: object): Promise<string>;
+  /** Many at once: one promise for a whole batch (synchronous work on Node). */
+  signMany(payloads: object[]): Promise<string[]>;
   /** The payload when the signature is ours, else null. */
   verify<T>(token: string): Promise<T | null>;
 }
 
-export function createSigner(secret: string): Signer {
-  const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  const mac = async (data: string) =>
-    new Uint8Array(await crypto.subtle.sign("HMAC", await key, new TextEncoder().encode(data)));
+type Mac = (data: string) => Uint8Array | Promise<Uint8Array>;
+
+interface NodeCrypto {
+  createSecretKey(key: Uint8Array): object;
+  createHmac(algorithm: string, key: object): { update(data: string): { digest(): Uint8Array } };
+}
+
+/**
+ * node:crypto when the runtime is Node, found without an import so the Worker bundle never
+ * references it (workerd without nodejs_compat has no `process`).
+ */
+function nodeCrypto(): NodeCrypto | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+}
+
+export function webCryptoMac(secret: string): Mac {
+  const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return async (data) => new Uint8Array(await crypto.subtle.sign("HMAC", await key, new TextEncoder().encode(data)));
+}
+
+export function createSigner(secret: string, opts: { webCryptoOnly?: boolean } = {}): Signer {
+  const node = opts.webCryptoOnly ? undefined : nodeCrypto();
+  const nodeKey = node?.createSecretKey(new TextEncoder().encode(secret));
+  const mac: Mac = node && nodeKey ? (data) => node.createHmac("sha256", nodeKey).update(data).digest() : webCryptoMac(secret);
+
+  const encode = (payload: object) => {
+    const json = JSON.stringify(payload);
+    // Payloads are ids, names and numbers: ASCII, which btoa encodes natively.
+    return ASCII.test(json) ? btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") : b64url(new TextEncoder().encode(json));
+  };
+  const signed = (body: string, signature: Uint8Array) => `${body}.${b64url(signature)}`;
 
   return {
     async sign(payload) {
-      const body = b64url(new TextEncoder().encode(JSON.stringify(payload)));
-      return `${body}.${b64url(await mac(body))}`;
+      const body = encode(payload);
+      return signed(body, await mac(body));
+    },
+    async signMany(payloads) {
+      const bodies = payloads.map(encode);
+      if (node && nodeKey) return bodies.map((body) => signed(body, node.createHmac("sha256", nodeKey).update(body).digest()));
+      return Promise.all(bodies.map(async (body) => signed(body, await mac(body))));
     },
     async verify<T>(token: string) {
       if (token.length > 2000) return null;
@@ -39,8 +74,25 @@ export function createSigner(secret: string): Signer {
   };
 }
 
-function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const ASCII = /^[\x20-\x7e]*$/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Unpadded base64url, by table: spreading bytes into String.fromCharCode for btoa was a hot spot. */
+export function b64url(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
+  }
+  if (i + 1 === bytes.length) {
+    const n = bytes[i]! << 16;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!;
+  } else if (i + 2 === bytes.length) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!;
+  }
+  return out;
 }
 
 function unb64url(text: string): Uint8Array | null {

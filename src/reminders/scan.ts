@@ -1,26 +1,35 @@
 import { DateTime } from "luxon";
-import { forgetOldScans, markScanned, queueEmails, recordItems, tasksInWindow, usersDueForScan, type NewOutboxRow, type ScanUser } from "../db/reminders.js";
-import type { Task } from "../db/schema.js";
-import { actionToken, unsubscribeToken } from "../email/links.js";
+import { dueBatch, forgetOldScans, inScanTransaction, writeBatch, type DueBatch, type QueuedEmail, type QueuedItem } from "../db/reminders.js";
+import { actionTokens, unsubscribeTokens } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
 import type { Signer } from "../email/signing.js";
 import { composeDigest, composeTaskEmail, groupOf, type ComposeInput, type RemindedTask } from "./compose.js";
 import type { JobDeps } from "./jobs.js";
-import { FINAL_OVERDUE_DAY, MAX_LEAD_DAYS, slotOn } from "./slots.js";
+import { slotOn } from "./slots.js";
 
-const DAY = 24 * 60 * 60 * 1000;
+/** A digest lists at most this many tasks, then "and N more" with a link to the list in the app. */
+export const DIGEST_LIMIT = 20;
+/** Users per batch: each batch is three reads and one transaction, its memory about 20 tasks a user. */
+export const BATCH_SIZE = 500;
+/** Batches per call: 20,000 users, a few seconds; a later call continues with the rest. */
+export const MAX_BATCHES = 40;
 
 export interface ScanResult {
   usersScanned: number;
   emailsQueued: number;
   /** True when the batch bound stopped the run early; the next run continues with the rest. */
   more: boolean;
+  batches: number;
+  /** Statements sent on the database handle during the run (others' too, on a shared handle). */
+  statements: number;
 }
 
 /**
  * The hourly deadline scan, the same on every runtime. For each user whose local reminder hour
- * has come and whom no run has handled today, it queues today's digest (or one email per task)
- * in the outbox under a unique key. Users are taken in keyset batches, at most `maxBatches` per run.
+ * has come, whom no run has handled today and who has a task with a reminder today, it queues
+ * today's digest (or one email per task) in the outbox under a unique key. Users are taken in
+ * keyset batches of `batchSize`, at most `maxBatches` per call; each batch is written in one
+ * transaction, so a failure leaves no half-written batch and the next run does it again.
  */
 export async function runReminders(
   deps: JobDeps,
@@ -28,89 +37,95 @@ export async function runReminders(
   opts: { batchSize?: number; maxBatches?: number } = {},
 ): Promise<ScanResult> {
   const { db } = deps.database;
-  const batchSize = opts.batchSize ?? 200;
-  const maxBatches = opts.maxBatches ?? 50;
-  // Wide enough for any zone's local day: the last overdue reminder (30 days) and the longest lead.
-  const window = { from: new Date(now.getTime() - (FINAL_OVERDUE_DAY + 2) * DAY), to: new Date(now.getTime() + (MAX_LEAD_DAYS + 2) * DAY) };
+  const batchSize = opts.batchSize ?? BATCH_SIZE;
+  const maxBatches = opts.maxBatches ?? MAX_BATCHES;
+  const statementsBefore = deps.database.roundTrips();
+  const result: ScanResult = { usersScanned: 0, emailsQueued: 0, more: false, batches: 0, statements: 0 };
+  const done = () => ({ ...result, statements: deps.database.roundTrips() - statementsBefore });
   const signer = await emailSigner(db, deps.config.signingSecret);
-  let cursor = "00000000-0000-0000-0000-000000000000";
-  const result: ScanResult = { usersScanned: 0, emailsQueued: 0, more: false };
   // Markers older than any zone's "today" are never consulted again.
   await forgetOldScans(db, DateTime.fromJSDate(now, { zone: "UTC" }).minus({ days: 3 }).toISODate()!);
 
+  let cursor = "00000000-0000-0000-0000-000000000000";
   for (let batch = 0; batch < maxBatches; batch++) {
-    const users = await usersDueForScan(db, now, window, cursor, batchSize);
-    if (users.length === 0) return result;
-    const tasks = await tasksInWindow(db, users.map((u) => u.id), window);
-    const plans = await Promise.all(users.map((u) => planUser(deps, signer, u, tasks.filter((t) => t.userId === u.id), now)));
-    const queued = await queueEmails(db, plans.flatMap((p) => p.emails.map((e) => e.row)));
-    const queuedKeys = new Map(queued.map((q) => [q.dedupeKey, q.id]));
-    await recordItems(
-      db,
-      plans.flatMap((p) =>
-        p.emails.flatMap((e) => {
-          const outboxId = queuedKeys.get(e.row.dedupeKey);
-          return outboxId ? e.items.map((i) => ({ outboxId, taskId: i.task.id, grp: groupOf(i, now), slot: i.slot.name })) : [];
-        }),
-      ),
-    );
-    await markScanned(db, plans.map((p) => ({ userId: p.userId, localDate: p.localDate })), now);
-    result.usersScanned += users.length;
-    result.emailsQueued += queued.length;
-    cursor = users[users.length - 1]!.id;
-    if (users.length < batchSize) return result;
+    const step = await inScanTransaction(db, async (tx) => {
+      const due = await dueBatch(tx, now, cursor, batchSize, DIGEST_LIMIT);
+      if (due.users.length === 0) return null;
+      const plan = await planBatch(deps, signer, due, now);
+      const queued = await writeBatch(tx, { ...plan, scanned: due.users }, now);
+      return { users: due.users.length, queued: queued.length, last: due.users[due.users.length - 1]!.id };
+    });
+    if (!step) return done();
+    result.usersScanned += step.users;
+    result.emailsQueued += step.queued;
+    result.batches += 1;
+    cursor = step.last;
+    if (step.users < batchSize) return done();
   }
   result.more = true;
-  return result;
+  return done();
 }
 
-interface PlannedEmail {
-  row: NewOutboxRow;
-  items: RemindedTask[];
-}
-
-async function planUser(deps: JobDeps, signer: Signer, user: ScanUser, tasks: Task[], now: Date) {
-  const local = DateTime.fromJSDate(now, { zone: user.timezone });
-  const localDate = local.toISODate()!;
+/**
+ * The emails of one batch. Per-task delivery sends one email per task, up to DIGEST_LIMIT of
+ * them; on a day with more, that user gets the digest instead (nobody wants 500 emails at once).
+ * Links are signed only for the tasks an email shows, all of the batch's in one go.
+ */
+async function planBatch(deps: JobDeps, signer: Signer, due: DueBatch, now: Date): Promise<{ emails: QueuedEmail[]; items: QueuedItem[] }> {
   const appUrl = deps.config.appUrl.origin;
-  const items: RemindedTask[] = [];
-  for (const task of tasks) {
-    const slot = task.dueDate ? slotOn(task.dueDate, localDate, user) : null;
-    if (!slot) continue;
-    items.push({
+  const shown = due.users.map((user) =>
+    (due.tasks.get(user.id) ?? []).map((task) => {
+      const slot = slotOn(task.dueDate, user.localDate, user);
+      // The SQL picks tasks by the same rule (a test holds the two together); should they ever
+      // disagree, failing the batch loudly beats an email listing a task without a reminder.
+      if (!slot) throw new Error(`reminder slot rule mismatch for a task due ${task.dueDate} on ${user.localDate}`);
+      return { task, slot };
+    }),
+  );
+  const links = shown.flatMap((tasks, i) =>
+    tasks.flatMap(({ task }) => [
+      { action: "done" as const, taskId: task.id, userId: due.users[i]!.id },
+      { action: "tomorrow" as const, taskId: task.id, userId: due.users[i]!.id },
+    ]),
+  );
+  const [tokens, unsubscribes] = await Promise.all([actionTokens(signer, links, now), unsubscribeTokens(signer, due.users.map((u) => u.id))]);
+
+  const emails: QueuedEmail[] = [];
+  const items: QueuedItem[] = [];
+  let next = 0;
+  for (const [i, user] of due.users.entries()) {
+    const reminded: RemindedTask[] = shown[i]!.map(({ task, slot }) => ({
       task,
       slot,
-      links: {
-        done: `${appUrl}/email/action?token=${await actionToken(signer, "done", task.id, user.id, now)}`,
-        tomorrow: `${appUrl}/email/action?token=${await actionToken(signer, "tomorrow", task.id, user.id, now)}`,
-      },
-    });
-  }
-  const unsubscribeUrl = `${appUrl}/email/unsubscribe?token=${await unsubscribeToken(signer, user.id)}`;
-  const base: Omit<ComposeInput, "items"> = { name: user.name, timezone: user.timezone, now, appUrl, unsubscribeUrl };
-  const row = (dedupeKey: string, kind: "digest" | "task", email: { subject: string; html: string; text: string }): NewOutboxRow => ({
-    userId: user.id,
-    kind,
-    dedupeKey,
-    localDate,
-    nextAttemptAt: now,
-    expiresAt: local.endOf("day").toJSDate(),
-    toAddress: user.email,
-    subject: email.subject,
-    htmlBody: email.html,
-    textBody: email.text,
-    unsubscribeUrl,
-    createdAt: now,
-  });
+      links: { done: `${appUrl}/email/action?token=${tokens[next++]}`, tomorrow: `${appUrl}/email/action?token=${tokens[next++]}` },
+    }));
+    const counts = due.counts.get(user.id);
+    if (!counts || reminded.length === 0) continue;
+    const unsubscribeUrl = `${appUrl}/email/unsubscribe?token=${unsubscribes[i]}`;
+    const base: Omit<ComposeInput, "items"> = { name: user.name, timezone: user.timezone, now, appUrl, unsubscribeUrl };
+    const queue = (dedupeKey: string, kind: "digest" | "task", email: { subject: string; html: string; text: string }, named: RemindedTask[]) => {
+      emails.push({
+        userId: user.id,
+        kind,
+        dedupeKey,
+        localDate: user.localDate,
+        expiresAt: user.endOfDay,
+        toAddress: user.email,
+        subject: email.subject,
+        htmlBody: email.html,
+        textBody: email.text,
+        unsubscribeUrl,
+      });
+      for (const r of named) items.push({ dedupeKey, taskId: r.task.id, grp: groupOf(r, now), slot: r.slot.name });
+    };
 
-  const emails: PlannedEmail[] = [];
-  if (items.length && user.reminderDelivery === "digest") {
-    emails.push({ row: row(`digest:${user.id}:${localDate}`, "digest", composeDigest({ ...base, items })), items });
-  } else {
-    for (const item of items) {
-      const key = `task:${item.task.id}:${item.slot.name}:${item.task.dueDate}`;
-      emails.push({ row: row(key, "task", composeTaskEmail({ ...base, items: [item] })), items: [item] });
+    if (user.reminderDelivery === "per_task" && counts.overdue + counts.today + counts.soon <= DIGEST_LIMIT) {
+      for (const r of reminded) queue(`task:${r.task.id}:${r.slot.name}:${r.task.dueDate}`, "task", composeTaskEmail({ ...base, items: [r] }), [r]);
+    } else {
+      // Only the tasks shown are recorded in reminder_items: the task page's history lists the
+      // emails that named a task, and a task counted in "and N more" was not named.
+      queue(`digest:${user.id}:${user.localDate}`, "digest", composeDigest({ ...base, items: reminded, counts }), reminded);
     }
   }
-  return { userId: user.id, localDate, emails };
+  return { emails, items };
 }

@@ -1,4 +1,4 @@
-import { claimForSending, dropUnwanted, expireStale, recordOutcomes, type SendRecord } from "../db/reminders.js";
+import { claimForSending, dropUnwanted, expireStale, recordOutcomes, type SendRecord } from "../db/outbox-queue.js";
 import type { OutboxRow } from "../db/schema.js";
 import { pauseReminders } from "../db/reminder-prefs.js";
 import { DEFAULT_EMAIL } from "../config.js";
@@ -9,6 +9,7 @@ const MINUTE = 60 * 1000;
 /** Waits before the 2nd, 3rd, … attempt; after MAX_ATTEMPTS a row fails for good. */
 export const RETRY_DELAYS_MS = [5 * MINUTE, 30 * MINUTE, 120 * MINUTE, 240 * MINUTE, 480 * MINUTE];
 export const MAX_ATTEMPTS = 6;
+const INACTIVE_REASON = "Postmark reported your address as inactive (a hard bounce or a spam complaint), so reminders are paused.";
 
 export interface SendResult {
   claimed: number;
@@ -45,14 +46,16 @@ export async function sendPending(deps: JobDeps, now: Date, opts: { limit?: numb
     }
     const records = chunk.map((row, j) => recordFor(row, outcomes[j] ?? { outcome: "retry", error: "no outcome" }, now));
     await recordOutcomes(db, records);
+    const inactive = new Set<string>();
     for (const [j, r] of records.entries()) {
       if (r.status === "sent") result.sent++;
       else if (r.status === "pending") result.retrying++;
       else if (r.status === "suppressed") {
         result.suppressed++;
-        await pauseReminders(db, chunk[j]!.userId, "Postmark reported your address as inactive (a hard bounce or a spam complaint), so reminders are paused.");
+        inactive.add(chunk[j]!.userId);
       } else result.failed++;
     }
+    await pauseReminders(db, [...inactive], INACTIVE_REASON);
     console.log(JSON.stringify({ event: "reminders.batch_sent", size: chunk.length, ...countBy(records) }));
   }
   return result;

@@ -9,6 +9,8 @@ export interface ReminderPrefs {
 }
 
 export type ReminderGroup = "overdue" | "today" | "soon";
+/** How many tasks with a reminder today each group holds. */
+export type GroupCounts = Record<ReminderGroup, number>;
 
 export interface Slot {
   /** Stable name of the reminder within a deadline: lead-2, lead-1, due, late-1 … late-28, final. */
@@ -23,24 +25,42 @@ export const OVERDUE_DAYS = [1, 3, 7, 14, 21, 28] as const;
 export const FINAL_OVERDUE_DAY = 30;
 export const MAX_LEAD_DAYS = 7;
 
+/** Days after the due date that bring a reminder at all (when overdue reminders are on). */
+export const LATE_DAYS: readonly number[] = [...OVERDUE_DAYS, FINAL_OVERDUE_DAY];
+/** The same as offsets from the due date (negative: days after it). */
+export const LATE_OFFSETS: readonly number[] = LATE_DAYS.map((d) => -d);
+
+/**
+ * THE slot rule, as the set of day offsets (due date minus the local date) that bring a reminder:
+ * the due day, each lead day, and, with overdue reminders on, each late day. `slotOn` reads it
+ * here; the scan's SQL (src/db/reminders.ts, `slotOffsetsSql`) is built from the same constants,
+ * and a test holds the two to the same answers.
+ */
+export function slotOffsets(prefs: Pick<ReminderPrefs, "leadDays" | "overdueReminders">): number[] {
+  return [0, ...prefs.leadDays.filter((d) => d > 0), ...(prefs.overdueReminders ? LATE_OFFSETS : [])];
+}
+
+
 /**
  * Which reminder, if any, a task gets on the owner's local date `today`. Everything is counted in
  * whole local calendar days, so DST changes and half-hour zones shift nothing.
  */
 export function slotOn(dueDate: string, today: string, prefs: Pick<ReminderPrefs, "leadDays" | "overdueReminders">): Slot | null {
   const days = calendarDays(today, dueDate);
+  if (!slotOffsets(prefs).includes(days)) return null;
   if (days === 0) return { name: "due", group: "today", final: false };
-  if (days > 0) return prefs.leadDays.includes(days) ? { name: `lead-${days}`, group: "soon", final: false } : null;
-  if (!prefs.overdueReminders) return null;
-  const late = -days;
-  if (late === FINAL_OVERDUE_DAY) return { name: "final", group: "overdue", final: true };
-  return (OVERDUE_DAYS as readonly number[]).includes(late) ? { name: `late-${late}`, group: "overdue", final: false } : null;
+  if (days > 0) return { name: `lead-${days}`, group: "soon", final: false };
+  if (-days === FINAL_OVERDUE_DAY) return { name: "final", group: "overdue", final: true };
+  return { name: `late-${-days}`, group: "overdue", final: false };
 }
 
-/** Whole days from `from` to `to`, both YYYY-MM-DD. */
+/** Whole days from `from` to `to`, both YYYY-MM-DD (plain UTC calendar arithmetic: no zone, no DST). */
 export function calendarDays(from: string, to: string): number {
-  return Math.round(DateTime.fromISO(to, { zone: "UTC" }).diff(DateTime.fromISO(from, { zone: "UTC" }), "days").days);
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const utcMidnight = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 
 /** The instant the reminders of local date `date` go out for this user. */
 export function sendMoment(date: string, prefs: Pick<ReminderPrefs, "timezone" | "reminderHour">): Date {
