@@ -7,8 +7,8 @@
 import { createServer } from "node:http";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { compress } from "hono/compress";
 import type { HonoEnv } from "../../src/deps.js";
+import { compressResponses } from "../../src/entries/node-compress.js";
 import { pageOrFragment } from "../../src/http/render.js";
 import { layout } from "../../src/views/layout.js";
 import { TaskListPage } from "../../src/views/task-list.js";
@@ -29,7 +29,7 @@ serve({ fetch: hello.fetch, port: honoPort, hostname: "127.0.0.1" });
 const tasks = memoryTasks(new Date());
 const page = new Hono<HonoEnv>();
 // As the Node entry does: compression outside the app, so every response is compressed the same way.
-page.use("*", compress());
+page.use("*", compressResponses);
 page.use("*", async (c, next) => {
   c.set("user", memoryUser);
   await next();

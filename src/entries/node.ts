@@ -4,11 +4,11 @@ import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
-import { compress } from "hono/compress";
 import { createApp } from "../app.js";
 import { loadArgon2ForNode } from "../auth/argon2-node.js";
 import { createPasswordHasher } from "../auth/password.js";
 import { systemClock } from "../clock.js";
+import { compressResponses } from "./node-compress.js";
 import { openNodeDatabase } from "../db/node-database.js";
 import { lockDataDir, writeControlFile } from "./data-dir.js";
 import { ConfigError, parseNodeEnv } from "./node-env.js";
@@ -53,7 +53,7 @@ async function main() {
   const runSecret = randomBytes(32).toString("hex");
   const server = new Hono();
   // Node serves its own bytes (no CDN in front, unlike the Worker): gzip pages, fragments, CSS and JS.
-  server.use("*", compress());
+  server.use("*", compressResponses);
   // Only our few static files: a catch-all would stat the disk for every page request.
   const statics = serveStatic({ root: "./static" });
   server.get("/app.css", statics);
