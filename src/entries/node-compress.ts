@@ -54,5 +54,5 @@ export const compressResponses = createMiddleware(async (c, next) => {
   }
   headers.set("Content-Encoding", encoding);
   const compressed = compressors[encoding](body);
-  c.res = new Response(new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength), { status: res.status, headers });
+  c.res = new Response(new Uint8Array(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.byteLength), { status: res.status, headers });
 });
