@@ -152,5 +152,10 @@
   document.addEventListener("click", (event) => event.target instanceof Element && event.target.closest("#shortcuts-open") && showShortcuts());
   document.addEventListener("keydown", onKey);
   document.addEventListener("htmx:before:swap", beginSwap);
+  // A row's Delete asks a generic question (rows stay light); name the task in it.
+  document.addEventListener("htmx:confirm", (event) => {
+    const title = titleOf(event.target.closest?.("li.task"));
+    if (title) event.detail.ctx.confirm = `Delete “${title}”? This cannot be undone.`;
+  });
   document.addEventListener("htmx:after:settle", settled);
 })();

@@ -1,3 +1,4 @@
+import { html } from "hono/html";
 import type { Task } from "../db/schema.js";
 import { describeDueOn, type DueClock } from "../tasks/format.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
@@ -23,10 +24,12 @@ export const ROW_HTMX = {
 };
 
 /**
- * One task in the list; htmx swaps exactly this element after complete, reopen or an edit. Kept
- * light (about 500 bytes), as a list shows 50 at once: the row's forms carry no hidden fields (a
- * plain post returns to the page it came from through its Referer) and its htmx attributes come
- * from the list (ROW_HTMX).
+ * One task in the list; htmx swaps exactly this element after complete, reopen or an edit. A list
+ * shows 50 at once, so a row is kept light: its forms carry no hidden fields (a plain post returns
+ * to the page it came from through its Referer), its htmx attributes come from the list
+ * (ROW_HTMX), and app.js puts the title into the delete confirmation. It is written with hono's
+ * `html` template rather than JSX (every value still escaped): JSX elements were the largest cost
+ * of rendering a list, at 15 µs a row.
  */
 export function TaskItem(props: { task: Task; ctx: ItemContext }) {
   const { task, ctx } = props;
@@ -34,33 +37,10 @@ export function TaskItem(props: { task: Task; ctx: ItemContext }) {
   const done = task.status === "done";
   const due = task.dueAt && task.dueDate ? describeDueOn({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.clock) : null;
   const state = due ? (done ? "done" : due.state) : "none";
-  return (
-    <li id={`task-${task.id}`} class={`task priority-${task.priority} due-${state}${done ? " is-done" : ""}`}>
-      <form method="post" action={`${url}/${done ? "reopen" : "complete"}`}>
-        <button class="check" aria-label={done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}></button>
-      </form>
-      <a class="task-title" href={url} hx-boost="false">
-        {task.title}
-      </a>
-      <p>
-        {PRIORITY_LABELS[task.priority]} · {STATUS_LABELS[task.status]} ·{" "}
-        {due ? (
-          <>
-            {state === "overdue" ? <strong>Overdue: </strong> : null}
-            <time datetime={due.iso}>{due.absolute}</time> ({due.relative})
-          </>
-        ) : (
-          "No due date"
-        )}
-      </p>
-      <a href={`${url}/edit`} aria-label={`Edit “${task.title}”`}>
-        Edit
-      </a>
-      {/* Without JavaScript the button opens a confirmation page (GET); htmx (boosted, hx-method)
-          posts to the same URL after hx-confirm and removes the row. */}
-      <form action={`${url}/delete`} hx-method="post" hx-swap="delete" hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
-        <button aria-label={`Delete “${task.title}”`}>Delete</button>
-      </form>
-    </li>
-  );
+  const facts = due
+    ? html`${state === "overdue" ? html`<strong>Overdue: </strong>` : ""}<time datetime="${due.iso}">${due.absolute}</time> (${due.relative})`
+    : "No due date";
+  // Without JavaScript, Delete opens a confirmation page (GET); htmx (boosted, hx-method) posts to
+  // the same URL once the person confirms, and removes the row.
+  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${state}${done ? " is-done" : ""}"><form method="post" action="${url}/${done ? "reopen" : "complete"}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${facts}</p><a href="${url}/edit" aria-label="Edit “${task.title}”">Edit</a><form action="${url}/delete" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
 }
