@@ -7,6 +7,7 @@ import { lockDataDir, readControlFile } from "../src/entries/data-dir.js";
 import { ConfigError, parseNodeEnv } from "../src/entries/node-env.js";
 import { appUrlOf, nodeAppConfig, nodeMailer } from "../src/entries/node-mail.js";
 import { parseInstant, runReminderJobs } from "../src/entries/reminder-jobs.js";
+import { errorForLog } from "../src/log.js";
 
 async function main() {
   let values: { now?: string };
@@ -56,7 +57,9 @@ async function runWith(env: ReturnType<typeof parseNodeEnv>, now: Date) {
   }
 }
 
-main().catch((err: Error) => {
-  console.error(`Reminders run failed: ${err instanceof ConfigError ? err.message : err.stack ?? err.message}`);
+main().catch((err: unknown) => {
+  // One line, never a failed statement's SQL or parameters (see errorForLog).
+  const { message, code } = err instanceof ConfigError ? { message: err.message, code: undefined } : errorForLog(err);
+  console.error(`Reminders run failed: ${message}${code ? ` (SQLSTATE ${code})` : ""}`);
   process.exit(1);
 });

@@ -176,6 +176,15 @@ describe("npm run reminders, on the embedded database", () => {
 });
 
 describe("npm run reminders, with DATABASE_URL", () => {
+  it("a run that fails prints one line, without SQL or parameters", { timeout: SLOW }, async () => {
+    const result = await reminders(["--now", "2026-12-01T08:00:00Z"], { DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, DATA_DIR: tempDir() });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Reminders run failed: .*ECONNREFUSED/);
+    expect(result.stdout).toBe("");
+  });
+
   it("runs directly against PostgreSQL", { timeout: SLOW }, async () => {
     // The real server when the suite has one; otherwise the embedded database served over the wire.
     let url = process.env.TEST_DATABASE_URL;

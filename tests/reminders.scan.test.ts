@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { reminderScans } from "../src/db/schema.js";
 import { runReminders } from "../src/reminders/scan.js";
 import { addTask, at, dateRanges, itemsOf, jobDeps, makeUser, outboxOf, plusDays } from "./support/reminder-jobs.js";
-import { makeTestApp } from "./support/test-app.js";
+import { APP_URL, makeTestApp } from "./support/test-app.js";
 
 // The scan: which tasks a user is reminded of on a given day, and who is left alone.
 // Every test works in its own stretch of dates, far from other tests and files.
@@ -124,6 +124,35 @@ describe("which tasks are reminded on a day", () => {
     expect(rows[0]!.textBody).not.toContain(done.title);
     expect(rows[0]!.textBody).not.toContain(quiet.title);
     expect(await outboxOf(t, off.id, paused.id, onlyDone.id)).toEqual([]);
+  });
+});
+
+describe("the digest", () => {
+  it("lists at most 20 tasks, most urgent first, then says how many more and links to the list where they start", async () => {
+    const today = nextRange();
+    const user = await makeUser(t);
+    for (let i = 0; i < 5; i++) await addTask(t, user, { title: `Late ${i}`, dueDate: plusDays(today, -1), priority: "low" });
+    const lowEarly = await addTask(t, user, { title: "Low at nine", dueDate: today, dueTime: "09:00", priority: "low" });
+    const urgentLate = await addTask(t, user, { title: "Urgent at five", dueDate: today, dueTime: "17:00", priority: "urgent" });
+    const urgentEarly = await addTask(t, user, { title: "Urgent at noon", dueDate: today, dueTime: "12:00", priority: "urgent" });
+    for (let i = 0; i < 15; i++) await addTask(t, user, { title: `Today ${i}`, dueDate: today, dueTime: "18:00", priority: "medium" });
+
+    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+
+    const { rows, slots } = await remindedOn(user.id, today);
+    expect(rows).toHaveLength(1);
+    const digest = rows[0]!;
+    expect(digest.subject).toBe("18 due today, 5 overdue");
+    // Shown and recorded: the 5 overdue, then 15 of today's 18, urgent first, then by due time.
+    expect(slots.size).toBe(20);
+    expect(slots.has(lowEarly.id)).toBe(false);
+    const text = digest.textBody;
+    expect(text.indexOf("Late 4")).toBeLessThan(text.indexOf("DUE TODAY"));
+    expect(text.indexOf(urgentEarly.title)).toBeLessThan(text.indexOf(urgentLate.title));
+    expect(text.indexOf(urgentLate.title)).toBeLessThan(text.indexOf("Today 0"));
+    const list = `${APP_URL}/tasks?status=todo&status=in_progress&due=today&sort=priority`;
+    expect(text).toContain(`…and 3 more. See all tasks due today: ${list}`);
+    expect(digest.htmlBody).toContain(`…and 3 more. <a href="${list.replace(/&/g, "&amp;")}">See all tasks due today</a>`);
   });
 });
 

@@ -19,10 +19,22 @@ export function parseInstant(text: string): Date | null {
 
 let running: Promise<unknown> = Promise.resolve();
 
-/** One scan then one send at `now`. Runs in this process never overlap; other processes may. */
+/**
+ * One scan then one send at `now`. The scan is called again while its batch bound stopped it
+ * (`more`): Node has no CPU limit per invocation, and nobody's digest should wait for the next
+ * hour. Runs in this process never overlap; other processes may.
+ */
 export function runReminderJobs(deps: JobDeps, now: Date): Promise<{ now: string; scan: ScanResult; send: SendResult }> {
   const run = running.then(async () => {
     const scan = await runReminders(deps, now);
+    while (scan.more) {
+      const next = await runReminders(deps, now);
+      scan.usersScanned += next.usersScanned;
+      scan.emailsQueued += next.emailsQueued;
+      scan.batches += next.batches;
+      scan.statements += next.statements;
+      scan.more = next.more;
+    }
     const send = await sendPending(deps, now);
     console.log(JSON.stringify({ event: "reminders.run", now: now.toISOString(), ...scan, ...send }));
     return { now: now.toISOString(), scan, send };
@@ -40,7 +52,10 @@ const MINUTE = 60 * 1000;
 export function startReminderSchedule(deps: JobDeps): () => void {
   const timers: NodeJS.Timeout[] = [];
   const safely = (what: string, job: () => Promise<unknown>) =>
-    job().catch((err: Error) => console.error(JSON.stringify({ event: "reminders.error", what, message: errorForLog(err).message })));
+    job().catch((err: unknown) => {
+      const { message, code } = errorForLog(err);
+      console.error(JSON.stringify({ event: "reminders.error", what, message, code }));
+    });
 
   safely("startup run", () => runReminderJobs(deps, new Date()));
   const scheduleHourly = () => {

@@ -98,11 +98,17 @@ export default {
   /** The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue. */
   async scheduled(controller, env, ctx) {
     const deps = jobDeps(checkedEnv(env));
+    const now = new Date(controller.scheduledTime);
     try {
-      const now = new Date(controller.scheduledTime);
       const scan = await runReminders(deps, now);
       const enqueued = await enqueueSendable(deps, env.EMAIL_QUEUE, now);
       console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, enqueued }));
+    } catch (err) {
+      // Thrown on, the error would be logged by the runtime with its message: a failed query's
+      // SQL and parameters. One line instead, and a failure that says no more.
+      const { message, code } = errorForLog(err);
+      console.error(JSON.stringify({ event: "reminders.cron_error", now: now.toISOString(), message, code }));
+      throw new Error(`reminder run failed: ${message}`);
     } finally {
       ctx.waitUntil(deps.database.close());
     }

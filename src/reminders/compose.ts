@@ -58,10 +58,11 @@ export function composeDigest(input: ComposeInput & { counts?: GroupCounts }): C
   const groups = new Map<ReminderGroup, RemindedTask[]>(GROUP_ORDER.map((g) => [g, []]));
   for (const item of input.items) groups.get(groupOf(item, input.now))!.push(item);
   const counts = input.counts ?? (Object.fromEntries(GROUP_ORDER.map((g) => [g, groups.get(g)!.length])) as GroupCounts);
+  const n = (count: number) => count.toLocaleString("en-US");
   const subject = [
-    counts.today ? `${counts.today} due today` : "",
-    counts.overdue ? `${counts.overdue} overdue` : "",
-    counts.soon ? `${counts.soon} due soon` : "",
+    counts.today ? `${n(counts.today)} due today` : "",
+    counts.overdue ? `${n(counts.overdue)} overdue` : "",
+    counts.soon ? `${n(counts.soon)} due soon` : "",
   ]
     .filter(Boolean)
     .join(", ");
@@ -69,7 +70,7 @@ export function composeDigest(input: ComposeInput & { counts?: GroupCounts }): C
   // The first group with tasks not shown is where the first hidden task sits (shown ones are the most urgent).
   const hiddenIn = GROUP_ORDER.find((g) => counts[g] > groups.get(g)!.length);
   const hidden = GROUP_ORDER.reduce((n, g) => n + counts[g], 0) - input.items.length;
-  const more = hiddenIn && hidden > 0 ? { count: hidden.toLocaleString("en-US"), url: groupListUrl(input.appUrl, hiddenIn), list: GROUP_LISTS[hiddenIn] } : null;
+  const more = hiddenIn && hidden > 0 ? { count: n(hidden), url: groupListUrl(input.appUrl, hiddenIn), list: GROUP_LISTS[hiddenIn] } : null;
   const due = dueTexts(input);
 
   const html = emailShell(
