@@ -1,4 +1,5 @@
 import { constantTimeEqual } from "../auth/bytes.js";
+import { nodeBuiltin } from "../runtime-builtins.js";
 
 /**
  * Signed links for email: HMAC-SHA256 over a small JSON payload, base64url-encoded as
@@ -16,18 +17,19 @@ export interface Signer {
 
 type Mac = (data: string) => Uint8Array | Promise<Uint8Array>;
 
-interface NodeCrypto {
-  createSecretKey(key: Uint8Array): object;
-  createHmac(algorithm: string, key: object): { update(data: string): { digest(): Uint8Array } };
+interface NodeRuntime {
+  crypto: {
+    createSecretKey(key: Uint8Array): object;
+    createHmac(algorithm: string, key: object): { update(data: string): { digest(): Uint8Array; digest(encoding: "base64url"): string } };
+  };
+  Buffer: { from(text: string): { toString(encoding: "base64url"): string } };
 }
 
-/**
- * node:crypto when the runtime is Node, found without an import so the Worker bundle never
- * references it (workerd without nodejs_compat has no `process`).
- */
-function nodeCrypto(): NodeCrypto | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+/** node:crypto and Buffer when the runtime is Node (see runtime-builtins.ts). */
+function nodeRuntime(): NodeRuntime | undefined {
+  const crypto = nodeBuiltin<NodeRuntime["crypto"]>("node:crypto");
+  const buffer = nodeBuiltin<{ Buffer: NodeRuntime["Buffer"] }>("node:buffer");
+  return crypto && buffer ? { crypto, Buffer: buffer.Buffer } : undefined;
 }
 
 export function webCryptoMac(secret: string): Mac {
@@ -36,26 +38,31 @@ export function webCryptoMac(secret: string): Mac {
 }
 
 export function createSigner(secret: string, opts: { webCryptoOnly?: boolean } = {}): Signer {
-  const node = opts.webCryptoOnly ? undefined : nodeCrypto();
-  const nodeKey = node?.createSecretKey(new TextEncoder().encode(secret));
-  const mac: Mac = node && nodeKey ? (data) => node.createHmac("sha256", nodeKey).update(data).digest() : webCryptoMac(secret);
-
+  const node = opts.webCryptoOnly ? undefined : nodeRuntime();
+  const nodeKey = node?.crypto.createSecretKey(new TextEncoder().encode(secret));
+  const mac: Mac = node && nodeKey ? (data) => node.crypto.createHmac("sha256", nodeKey).update(data).digest() : webCryptoMac(secret);
   const encode = (payload: object) => {
     const json = JSON.stringify(payload);
+    if (node) return node.Buffer.from(json).toString("base64url");
     // Payloads are ids, names and numbers: ASCII, which btoa encodes natively.
     return ASCII.test(json) ? btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") : b64url(new TextEncoder().encode(json));
   };
-  const signed = (body: string, signature: Uint8Array) => `${body}.${b64url(signature)}`;
+
+  const sign = async (payload: object) => {
+    const body = encode(payload);
+    return `${body}.${b64url(await mac(body))}`;
+  };
 
   return {
-    async sign(payload) {
-      const body = encode(payload);
-      return signed(body, await mac(body));
-    },
+    sign,
     async signMany(payloads) {
-      const bodies = payloads.map(encode);
-      if (node && nodeKey) return bodies.map((body) => signed(body, node.createHmac("sha256", nodeKey).update(body).digest()));
-      return Promise.all(bodies.map(async (body) => signed(body, await mac(body))));
+      if (node && nodeKey) {
+        return payloads.map((payload) => {
+          const body = encode(payload);
+          return `${body}.${node.crypto.createHmac("sha256", nodeKey).update(body).digest("base64url")}`;
+        });
+      }
+      return Promise.all(payloads.map(sign));
     },
     async verify<T>(token: string) {
       if (token.length > 2000) return null;
