@@ -54,3 +54,23 @@ describe("due labels without zone arithmetic per task", () => {
     expect(label).toMatchObject({ absolute: "Thu 3 Dec 2026, 14:00", relative: "in 2 days", iso: "2026-12-03T19:00Z", state: "soon" });
   });
 });
+
+describe("due moments", () => {
+  it("are the chosen local time, or the end of the day, in the owner's zone, also on DST days", () => {
+    const cases: [string, string | null, string, string][] = [
+      // Clocks go back in Berlin: 02:30 happens twice; the deadline is the first one (CEST).
+      ["2026-10-25", "02:30", "Europe/Berlin", "2026-10-25T00:30:00.000Z"],
+      // Clocks go forward: 02:30 does not exist; it becomes 03:30 CEST.
+      ["2026-03-29", "02:30", "Europe/Berlin", "2026-03-29T01:30:00.000Z"],
+      // The end of a 23-hour day, and of a 25-hour one, in New York.
+      ["2026-03-08", null, "America/New_York", "2026-03-09T03:59:59.999Z"],
+      ["2026-11-01", null, "America/New_York", "2026-11-02T04:59:59.999Z"],
+      // Half-hour and quarter-hour zones, and the two ends of the world.
+      ["2026-12-31", "23:59", "Asia/Kathmandu", "2026-12-31T18:14:00.000Z"],
+      ["2026-12-31", null, "Australia/Lord_Howe", "2026-12-31T12:59:59.999Z"],
+      ["2026-06-15", null, "Pacific/Kiritimati", "2026-06-15T09:59:59.999Z"],
+      ["2026-06-15", "00:00", "Etc/GMT+12", "2026-06-15T12:00:00.000Z"],
+    ];
+    for (const [date, time, zone, expected] of cases) expect(dueMoment(date, time, zone).toISOString(), `${zone} ${date} ${time}`).toBe(expected);
+  });
+});

@@ -3,7 +3,10 @@ import { DateTime } from "luxon";
 // luxon reads IANA zones through Intl, which Node and workerd both ship, and does the DST
 // arithmetic (gaps, repeated hours) we would otherwise get wrong by hand.
 
-/** The exact due moment: the given time that day, or the end of that day, in the owner's zone. */
+/**
+ * The exact due moment: the given time that day, or the end of that day, in the owner's zone. A
+ * time that occurs twice (the hour repeated when clocks go back) means its first occurrence.
+ */
 export function dueMoment(dueDate: string, dueTime: string | null, timezone: string): Date {
   const day = DateTime.fromISO(dueDate, { zone: timezone });
   const moment = dueTime
