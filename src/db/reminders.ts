@@ -48,20 +48,17 @@ function slotOffsetsSql(leadDays: SQL, overdueReminders: SQL): SQL {
 }
 
 /**
- * Open tasks with reminders on of one user, due on one local date, as a lateral subquery: one
- * probe of tasks_user_due_idx (user_id, due_at) between that day's local midnights, widened by an
- * hour in case PostgreSQL's zone data and the app's (which computed due_at) disagree on an offset,
- * and matched exactly on the due date. `offset 0` keeps the planner from flattening it into a
- * hash join over every open task.
+ * Open tasks with reminders on of one user (`t`), due from local date `first` to `last`: a range
+ * of tasks_user_due_idx (user_id, due_at) between those days' local midnights, widened by an hour
+ * in case PostgreSQL's zone data and the app's (which computed due_at) disagree on an offset, and
+ * matched exactly on the due date.
  */
-function dueOnDaySql(userId: SQL, timezone: SQL, day: SQL, limit?: number): SQL {
-  return sql`(select t.* from tasks t
-    where t.user_id = ${userId}
-      and t.due_at >= ((${day})::timestamp at time zone ${timezone}) - interval '1 hour'
-      and t.due_at < ((${day} + 1)::timestamp at time zone ${timezone}) + interval '1 hour'
-      and t.due_date = ${day}
-      and t.status <> 'done' and t.reminders_enabled
-    ${limit ? sql`limit ${sql.raw(String(limit))}` : sql`offset 0`})`;
+function dueBetweenSql(userId: SQL, timezone: SQL, first: SQL, last: SQL): SQL {
+  return sql`t.user_id = ${userId}
+    and t.due_at >= ((${first})::timestamp at time zone ${timezone}) - interval '1 hour'
+    and t.due_at < ((${last} + 1)::timestamp at time zone ${timezone}) + interval '1 hour'
+    and t.due_date between ${first} and ${last}
+    and t.status <> 'done' and t.reminders_enabled`;
 }
 
 const GROUPS: ReminderGroup[] = ["overdue", "today", "soon"];
@@ -77,11 +74,15 @@ export interface DueBatch {
 /**
  * The next batch of users and their due tasks, in one statement. Users come in id order after
  * `afterUserId`: those whose local reminder hour has come today, whom no run has handled yet on
- * their local date, and who have at least one open task with a reminder slot today (each
- * candidate costs a primary-key step and a few index probes). For each, the `shownPerUser` most
- * urgent tasks with a slot today, and how many each group holds in all: most urgent first is
- * overdue, then due today, then soon; within a group, higher priority first, then the earlier
- * due moment. At most `shownPerUser` task rows per user leave the database, however many are due.
+ * their local date, and who have an open task with a reminder slot today (a few index probes,
+ * stopping at the first task found). For each, the `shownPerUser` most urgent such tasks, and how many
+ * each group holds in all: most urgent first is overdue, then due today, then soon; within a
+ * group, higher priority first, then the earlier due moment. At most `shownPerUser` task rows per
+ * user leave the database, however many are due.
+ *
+ * Tasks are read with one index probe per run of consecutive reminder days (the due day and the
+ * lead days make one run, each late day its own), so the work follows the number of users and of
+ * tasks due on reminder days, not the number of tasks.
  */
 export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: number, shownPerUser: number): Promise<DueBatch> {
   const at = sql`${now.toISOString()}::timestamptz`;
@@ -94,19 +95,33 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
       where u.id > ${afterUserId}::uuid
         and u.reminders_enabled and u.reminders_paused_reason is null
         and extract(hour from n.local_now) >= u.reminder_hour
-        -- A user already handled today is skipped before any task is probed (as a plain NOT EXISTS
-        -- the planner ran the task probes first, for every user, on every later run of the day).
+        -- Handled today? Then skip it before probing any task (as a plain NOT EXISTS, the planner
+        -- probed every user's tasks first, on every later run of the day).
         and case when exists (select 1 from reminder_scans s where s.user_id = u.id and s.local_date = l.local_date) then false
           else exists (select 1 from ${slotOffsetsSql(sql`u.lead_days`, sql`u.overdue_reminders`)} k
-            cross join lateral ${dueOnDaySql(sql`u.id`, sql`u.timezone`, sql`l.local_date + k.days`, 1)} t) end
+            cross join lateral (select 1 from tasks t
+              where ${dueBetweenSql(sql`u.id`, sql`u.timezone`, sql`l.local_date + k.days`, sql`l.local_date + k.days`)}
+              limit 1) t) end
       order by u.id
       limit ${limit}
+    ), prefs as (
+      select distinct lead_days, overdue_reminders from batch
+    ), runs as (
+      -- Runs of consecutive offsets, once per distinct preference in the batch.
+      select p.lead_days, p.overdue_reminders, min(o.days) as lo, max(o.days) as hi
+      from prefs p
+        cross join lateral (select days, days - row_number() over (order by days) as run
+          from ${slotOffsetsSql(sql`p.lead_days`, sql`p.overdue_reminders`)} s) o
+      group by p.lead_days, p.overdue_reminders, o.run
     ), due as (
       select b.id as user_id, t.id, t.title, t.priority, t.due_date, t.due_time, t.due_at,
-        case when t.due_at < ${at} then 0 when k.days = 0 then 1 else 2 end as grp
+        case when t.due_at < ${at} then 0 when t.due_date = b.local_date then 1 else 2 end as grp
       from batch b
-        cross join lateral ${slotOffsetsSql(sql`b.lead_days`, sql`b.overdue_reminders`)} k
-        cross join lateral ${dueOnDaySql(sql`b.id`, sql`b.timezone`, sql`b.local_date + k.days`)} t
+        join runs r on r.lead_days = b.lead_days and r.overdue_reminders = b.overdue_reminders
+        -- offset 0 keeps the planner from flattening the probes into a hash join over all open tasks.
+        cross join lateral (select t.* from tasks t
+          where ${dueBetweenSql(sql`b.id`, sql`b.timezone`, sql`b.local_date + r.lo`, sql`b.local_date + r.hi`)}
+          offset 0) t
     ), ranked as (
       select due.*,
         row_number() over (partition by user_id order by grp, priority desc, due_at, id) as rank,
@@ -189,8 +204,10 @@ export async function inScanTransaction<T>(db: Db, work: (tx: Db) => Promise<T>)
   return db.transaction(async (tx) => {
     // The batch read's estimated cost crosses jit_above_cost: compiling it took 0.6 s per batch,
     // for a statement that runs in tens of milliseconds. Email bodies are compressed with lz4
-    // where the server has it: pglz made the outbox insert four times slower.
-    await tx.execute(sql`select set_config('jit', 'off', true),
+    // where the server has it: pglz made the outbox insert four times slower. A commit lost in a
+    // server crash loses the whole batch, markers included, so the next run does it again: no
+    // need to wait for the disk.
+    await tx.execute(sql`select set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true),
       (select set_config('default_toast_compression', 'lz4', true) from pg_settings
         where name = 'default_toast_compression' and 'lz4' = any(enumvals))`);
     return work(tx);
@@ -226,31 +243,36 @@ export async function writeBatch(
 /** Rows as one JSON text parameter, for `json_to_recordset(...) as r(column type, ...)`. */
 export const jsonRows = (rows: object[]) => sql`${JSON.stringify(rows)}::json`;
 
+/** Emails per INSERT: ten parameters each, far below PostgreSQL's 65,535 per statement. */
+const EMAILS_PER_STATEMENT = 1000;
+
+/**
+ * Emails go as plain parameters, a chunk of rows per statement: their bodies are most of the
+ * batch's bytes, and parsing them out of one JSON (or array) parameter cost PostgreSQL about a
+ * second per 10,000 digests, where a bound parameter is taken as it is.
+ */
 async function queueEmails(db: Db, rows: QueuedEmail[], now: Date): Promise<{ id: string; dedupeKey: string }[]> {
-  if (rows.length === 0) return [];
   const at = sql`${now.toISOString()}::timestamptz`;
-  const payload = rows.map((r) => ({
-    user_id: r.userId,
-    kind: r.kind,
-    dedupe_key: r.dedupeKey,
-    local_date: r.localDate,
-    expires_at: r.expiresAt.toISOString(),
-    to_address: r.toAddress,
-    subject: r.subject,
-    html_body: r.htmlBody,
-    text_body: r.textBody,
-    unsubscribe_url: r.unsubscribeUrl,
-  }));
-  const result = await db.execute(sql`
-    insert into reminder_outbox (user_id, kind, dedupe_key, local_date, next_attempt_at, expires_at, to_address,
-      subject, html_body, text_body, unsubscribe_url, created_at)
-    select r.user_id, r.kind, r.dedupe_key, r.local_date, ${at}, r.expires_at, r.to_address,
-      r.subject, r.html_body, r.text_body, r.unsubscribe_url, ${at}
-    from json_to_recordset(${jsonRows(payload)}) as r(user_id uuid, kind text, dedupe_key text, local_date date,
-      expires_at timestamptz, to_address text, subject text, html_body text, text_body text, unsubscribe_url text)
-    on conflict (dedupe_key) do nothing
-    returning id, dedupe_key`);
-  return rowsOf<{ id: string; dedupe_key: string }>(result).map((r) => ({ id: String(r.id), dedupeKey: String(r.dedupe_key) }));
+  const queued: { id: string; dedupeKey: string }[] = [];
+  for (let i = 0; i < rows.length; i += EMAILS_PER_STATEMENT) {
+    const values = rows
+      .slice(i, i + EMAILS_PER_STATEMENT)
+      .map(
+        (r) =>
+          sql`(${r.userId}, ${r.kind}, ${r.dedupeKey}, ${r.localDate}, ${r.expiresAt.toISOString()}, ${r.toAddress}, ${r.subject}, ${r.htmlBody}, ${r.textBody}, ${r.unsubscribeUrl})`,
+      );
+    const result = await db.execute(sql`
+      insert into reminder_outbox (user_id, kind, dedupe_key, local_date, next_attempt_at, expires_at, to_address,
+        subject, html_body, text_body, unsubscribe_url, created_at)
+      select v.user_id::uuid, v.kind, v.dedupe_key, v.local_date::date, ${at}, v.expires_at::timestamptz, v.to_address,
+        v.subject, v.html_body, v.text_body, v.unsubscribe_url, ${at}
+      from (values ${sql.join(values, sql`, `)})
+        as v(user_id, kind, dedupe_key, local_date, expires_at, to_address, subject, html_body, text_body, unsubscribe_url)
+      on conflict (dedupe_key) do nothing
+      returning id, dedupe_key`);
+    for (const r of rowsOf<{ id: string; dedupe_key: string }>(result)) queued.push({ id: String(r.id), dedupeKey: String(r.dedupe_key) });
+  }
+  return queued;
 }
 
 async function recordItems(db: Db, items: (QueuedItem & { outboxId: string })[]): Promise<void> {
