@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env as testEnv, getQueueResult, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { neonConfig, Pool } from "@neondatabase/serverless";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/entries/worker.js";
 import type { Env } from "../src/entries/worker-env.js";
 import type { SendMessage } from "../src/reminders/queue.js";
@@ -116,5 +116,24 @@ describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
     expect(mine[0]!.Subject).toBe("1 due today");
     expect(mine[0]!.Headers.map((h) => h.Name)).toContain("List-Unsubscribe-Post");
     expect(standin.violations).toEqual([]);
+  });
+
+  it("a failed cron run logs one line without SQL and fails with a short error", async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.map(String).join(" ")));
+    const broken = new URL(env.DATABASE_URL);
+    broken.pathname = "/no_such_database";
+    const ctx = createExecutionContext();
+    try {
+      await expect(
+        worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" }), { ...env, DATABASE_URL: broken.toString(), EMAIL_QUEUE: { sendBatch: async () => {} } as never }, ctx),
+      ).rejects.toThrow(/^reminder run failed: /);
+      await waitOnExecutionContext(ctx);
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = errors.filter((line) => line.includes("reminders.cron_error"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/Failed query|select |insert into|\n/i);
   });
 });

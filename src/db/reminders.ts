@@ -3,9 +3,10 @@ import { LATE_OFFSETS, type GroupCounts, type ReminderGroup } from "../reminders
 import { rowsOf, type Db } from "./database.js";
 import type { TaskPriority } from "./schema.js";
 
-// The scan's statements. Rows travel as one JSON parameter (`json_to_recordset`), so a statement
-// carries a handful of parameters whatever the batch holds (PostgreSQL refuses more than 65,535),
-// and every driver (node-postgres, postgres.js, PGlite, Neon) passes it as plain text.
+// The scan's statements. None carries more than about 10,000 parameters whatever the batch holds
+// (PostgreSQL refuses more than 65,535): small rows travel as one JSON parameter
+// (`json_to_recordset`), which every driver (node-postgres, postgres.js, PGlite, Neon) passes as
+// plain text; emails, whose bodies are most of the bytes, go 1,000 rows to a statement.
 
 /** The columns of a user the scan needs, and their local date at the scan's `now`. */
 export interface ScanUser {
@@ -32,8 +33,6 @@ export interface DueTask {
   dueDate: string;
   dueTime: string | null;
   dueAt: Date;
-  /** Where it shows in a digest: overdue (its moment has passed), today, or soon. */
-  group: ReminderGroup;
 }
 
 /**
@@ -60,8 +59,6 @@ function dueBetweenSql(userId: SQL, timezone: SQL, first: SQL, last: SQL): SQL {
     and t.due_date between ${first} and ${last}
     and t.status <> 'done' and t.reminders_enabled`;
 }
-
-const GROUPS: ReminderGroup[] = ["overdue", "today", "soon"];
 
 export interface DueBatch {
   users: ScanUser[];
@@ -135,7 +132,7 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
       b.reminder_delivery, b.local_date::text as local_date,
       (extract(epoch from ((b.local_date + 1)::timestamp at time zone b.timezone)) * 1000)::float8 - 1 as expires_at_ms,
       r.id, r.title, r.priority::text as priority, r.due_date::text as due_date, r.due_time::text as due_time,
-      (extract(epoch from r.due_at) * 1000)::float8 as due_at_ms, r.grp, r.overdue::int as overdue, r.today::int as today, r.soon::int as soon
+      (extract(epoch from r.due_at) * 1000)::float8 as due_at_ms, r.overdue::int as overdue, r.today::int as today, r.soon::int as soon
     from batch b
       left join ranked r on r.user_id = b.id and r.rank <= ${shownPerUser}
     order by b.id, r.rank`);
@@ -168,7 +165,6 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
       dueDate: String(r.due_date),
       dueTime: r.due_time === null ? null : String(r.due_time),
       dueAt: new Date(Number(r.due_at_ms)),
-      group: GROUPS[Number(r.grp)]!,
     });
   }
   return batch;
