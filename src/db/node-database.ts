@@ -1,14 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import { drizzle as drizzlePostgresJs } from "drizzle-orm/postgres-js";
-import pg from "pg";
-import postgres from "postgres";
 import { roundTripCounter, type Database } from "./database.js";
-import { openPglite } from "./pglite.js";
 import * as schema from "./schema.js";
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -18,6 +10,9 @@ export type ServerDriver = "pg" | "postgres-js";
 export const DEFAULT_SERVER_DRIVER: ServerDriver = "pg";
 const POOL_SIZE = 10;
 
+// Each driver is imported only when chosen: a process holds one database, and every module
+// loaded costs start-up time and memory (a reminder run's peak memory includes it).
+
 /**
  * Opens the database for the Node runtime: a PostgreSQL server when a URL is given (through
  * node-postgres, or postgres.js), otherwise embedded PGlite with its files under dataDir (or in
@@ -25,31 +20,55 @@ const POOL_SIZE = 10;
  */
 export async function openNodeDatabase(opts: { url?: string; dataDir?: string; migrate?: boolean; driver?: ServerDriver }): Promise<Database> {
   const migrate = opts.migrate ?? true;
-  const dataDir = opts.dataDir ?? ":memory:";
+  if (opts.url && (opts.driver ?? DEFAULT_SERVER_DRIVER) === "postgres-js") return openPostgresJs(opts.url, migrate);
+  if (opts.url) return openNodePostgres(opts.url, migrate);
+  return openEmbedded(opts.dataDir ?? ":memory:", migrate);
+}
+
+async function openNodePostgres(url: string, migrate: boolean): Promise<Database> {
+  const [{ default: pg }, { drizzle }, { migrate: migrateDb }] = await Promise.all([
+    import("pg"),
+    import("drizzle-orm/node-postgres"),
+    import("drizzle-orm/node-postgres/migrator"),
+  ]);
   const counter = roundTripCounter();
-  if (opts.url && (opts.driver ?? DEFAULT_SERVER_DRIVER) === "postgres-js") {
-    // Statements are prepared per connection by postgres.js itself; notices are not errors.
-    const client = postgres(opts.url, { max: POOL_SIZE, onnotice: () => {} });
-    const db = drizzlePostgresJs(client, { schema, logger: counter });
-    // Drizzle turns postgres.js' date serializers off (its columns send text); our raw `sql`
-    // fragments pass Date objects, which node-postgres and PGlite accept: send them as ISO text.
-    const isoDate = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
-    const serializers = client.options.serializers as Record<string, (v: unknown) => unknown>;
-    for (const type of ["1184", "1114", "1082"]) serializers[type] = isoDate;
-    if (migrate) await migratePg(db as never, { migrationsFolder });
-    return { db, roundTrips: () => counter.count, close: () => client.end() };
-  }
-  if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: POOL_SIZE });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on("error", (err) => console.error(JSON.stringify({ event: "db.pool_error", message: err.message })));
-    const db = drizzlePg(pool, { schema, logger: counter });
-    if (migrate) await migratePg(db, { migrationsFolder });
-    return { db, roundTrips: () => counter.count, close: () => pool.end() };
-  }
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on("error", (err) => console.error(JSON.stringify({ event: "db.pool_error", message: err.message })));
+  const db = drizzle(pool, { schema, logger: counter });
+  if (migrate) await migrateDb(db, { migrationsFolder });
+  return { db, roundTrips: () => counter.count, close: () => pool.end() };
+}
+
+async function openPostgresJs(url: string, migrate: boolean): Promise<Database> {
+  const [{ default: postgres }, { drizzle }, { migrate: migrateDb }] = await Promise.all([
+    import("postgres"),
+    import("drizzle-orm/postgres-js"),
+    import("drizzle-orm/postgres-js/migrator"),
+  ]);
+  const counter = roundTripCounter();
+  // Statements are prepared per connection by postgres.js itself; notices are not errors.
+  const client = postgres(url, { max: POOL_SIZE, onnotice: () => {} });
+  const db = drizzle(client, { schema, logger: counter });
+  // Drizzle turns postgres.js' date serializers off (its columns send text); our raw `sql`
+  // fragments pass Date objects, which node-postgres and PGlite accept: send them as ISO text.
+  const isoDate = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+  const serializers = client.options.serializers as Record<string, (v: unknown) => unknown>;
+  for (const type of ["1184", "1114", "1082"]) serializers[type] = isoDate;
+  if (migrate) await migrateDb(db, { migrationsFolder });
+  return { db, roundTrips: () => counter.count, close: () => client.end() };
+}
+
+async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database> {
+  const [{ openPglite }, { drizzle }, { migrate: migrateDb }] = await Promise.all([
+    import("./pglite.js"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
   if (dataDir !== ":memory:") mkdirSync(dataDir, { recursive: true });
+  const counter = roundTripCounter();
   const client = await openPglite(dataDir);
-  const db = drizzlePglite(client, { schema, logger: counter });
-  if (migrate) await migratePglite(db, { migrationsFolder });
+  const db = drizzle(client, { schema, logger: counter });
+  if (migrate) await migrateDb(db, { migrationsFolder });
   return { db, roundTrips: () => counter.count, close: () => client.close() };
 }

@@ -48,7 +48,7 @@ function slotOffsetsSql(leadDays: SQL, overdueReminders: SQL): SQL {
 
 /**
  * Open tasks with reminders on of one user (`t`), due from local date `first` to `last`: a range
- * of tasks_user_due_idx (user_id, due_at) between those days' local midnights, widened by an hour
+ * of tasks_user_open_due_idx (user_id, due_at; open tasks with reminders on) between those days' local midnights, widened by an hour
  * in case PostgreSQL's zone data and the app's (which computed due_at) disagree on an offset, and
  * matched exactly on the due date.
  */

@@ -102,9 +102,10 @@ export const tasks = pgTable(
     // Counts per status under any filter but search read only this index (index-only scans; the
     // table's autovacuum settings in the migration keep the visibility map fresh for them).
     index("tasks_user_status_idx").on(t.userId, t.status, t.priority, t.dueAt),
-    // The reminder scan's window: open tasks with reminders on, by due moment, index-only.
-    index("tasks_reminder_window_idx")
-      .on(t.dueAt, t.userId)
+    // The reminder scan probes each user's open tasks with reminders on by due moment: only those
+    // rows are in this index, so a probe never steps over done tasks.
+    index("tasks_user_open_due_idx")
+      .on(t.userId, t.dueAt)
       .where(sql`${t.status} <> 'done' and ${t.remindersEnabled}`),
     // Search (ILIKE '%words%') on title and notes through trigrams (pg_trgm).
     index("tasks_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
