@@ -11,7 +11,7 @@ const schema = z.object({
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
       message: "DATABASE_URL must look like postgres://user:password@host:5432/database",
     }),
-  /** Client library for DATABASE_URL: node-postgres (pg) or postgres.js. */
+  /** Client library for DATABASE_URL: postgres.js (postgres-js, the default) or node-postgres (pg). */
   DATABASE_DRIVER: z.enum(["pg", "postgres-js"], { error: "DATABASE_DRIVER must be pg or postgres-js" }).default(DEFAULT_SERVER_DRIVER),
   DATA_DIR: z.string().default("./.data"),
   APP_URL: z

@@ -7,6 +7,7 @@ import { openNodeDatabase } from "../../src/db/node-database.js";
  */
 export function openTestDatabase() {
   const url = process.env.TEST_DATABASE_URL;
-  const driver = process.env.TEST_DATABASE_DRIVER === "postgres-js" ? "postgres-js" : undefined;
+  // TEST_DATABASE_DRIVER=pg runs the suite on node-postgres instead of the default (postgres.js).
+  const driver = process.env.TEST_DATABASE_DRIVER === "pg" ? "pg" : process.env.TEST_DATABASE_DRIVER === "postgres-js" ? "postgres-js" : undefined;
   return url ? openNodeDatabase({ url, migrate: false, driver }) : openNodeDatabase({ dataDir: ":memory:" });
 }
