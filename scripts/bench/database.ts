@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import type { Database } from "../../src/db/database.js";
 import { openNodeDatabase } from "../../src/db/node-database.js";
-import { rowsOf } from "./seed.js";
+import { rowsOf } from "../../src/db/database.js";
 
 /**
  * Where a scenario's data lives: the PostgreSQL server named by BENCH_DATABASE_URL, or, without

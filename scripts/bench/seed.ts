@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { loadArgon2ForNode } from "../../src/auth/argon2-node.js";
 import { createPasswordHasher } from "../../src/auth/password.js";
-import type { Database } from "../../src/db/database.js";
+import { rowsOf, type Database } from "../../src/db/database.js";
 
 /**
  * Seeds the benchmark's data shape with a few set-based statements run by the database itself
@@ -103,9 +103,4 @@ export async function seed(database: Database, shape: Shape, now: Date): Promise
     taskIds: ids.map((r) => r.id),
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/** node-postgres and PGlite both answer `execute` with `{ rows }`; Drizzle's common type does not say so. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }
