@@ -149,7 +149,9 @@ describe("the digest", () => {
     const text = digest.textBody;
     expect(text.indexOf("Late 4")).toBeLessThan(text.indexOf("DUE TODAY"));
     expect(text.indexOf(urgentEarly.title)).toBeLessThan(text.indexOf(urgentLate.title));
-    expect(text.indexOf(urgentLate.title)).toBeLessThan(text.indexOf("Today 0"));
+    // The 15 medium tasks share a due moment, so which 13 are shown depends on their ids: any of them.
+    expect(text.search(/Today \d+/)).toBeGreaterThan(-1);
+    expect(text.indexOf(urgentLate.title)).toBeLessThan(text.search(/Today \d+/));
     const list = `${APP_URL}/tasks?status=todo&status=in_progress&due=today&sort=priority`;
     expect(text).toContain(`…and 3 more. See all tasks due today: ${list}`);
     expect(digest.htmlBody).toContain(`…and 3 more. <a href="${list.replace(/&/g, "&amp;")}">See all tasks due today</a>`);
