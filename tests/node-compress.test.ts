@@ -10,6 +10,8 @@ app.use("*", compressResponses);
 app.get("/page", (c) => c.html(page));
 app.get("/small", (c) => c.json({ status: "ok" }));
 app.get("/image", (c) => c.body(new Uint8Array(4096), 200, { "Content-Type": "image/png", "Content-Length": "4096" }));
+app.get("/events", (c) => c.body(page, 200, { "Content-Type": "text/event-stream" }));
+app.get("/as-is", (c) => c.body(page, 200, { "Content-Type": "text/plain", "Cache-Control": "no-transform" }));
 app.get("/file", (c) => c.body(page, 200, { "Content-Type": "text/css", "Content-Length": String(page.length) }));
 
 const get = (path: string, acceptEncoding?: string) => app.request(path, { headers: acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {} });
@@ -39,6 +41,11 @@ describe("compression on the Node entry", () => {
     const small = await get("/small", "gzip, br, zstd");
     expect(small.headers.get("content-encoding")).toBeNull();
     expect(await small.json()).toEqual({ status: "ok" });
+    for (const path of ["/events", "/as-is"]) {
+      const res = await get(path, "gzip, br, zstd");
+      expect(res.headers.get("content-encoding"), path).toBeNull();
+      expect(await res.text()).toBe(page);
+    }
     const image = await get("/image", "gzip, br, zstd");
     expect(image.headers.get("content-encoding")).toBeNull();
     expect((await image.arrayBuffer()).byteLength).toBe(4096);
@@ -58,5 +65,6 @@ describe("compression on the Node entry", () => {
     expect(chooseEncoding("*")).toBe("gzip");
     expect(chooseEncoding("GZIP;q=0.5, BR;q=1.0")).toBe("br");
     expect(chooseEncoding("zstd;q=0")).toBeNull();
+    expect(chooseEncoding("gzip;q=0, *")).toBeNull();
   });
 });

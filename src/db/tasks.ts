@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Cursor } from "../tasks/cursor.js";
 import { priorityAtRank } from "../tasks/cursor.js";
 import type { DueWindows } from "../tasks/due.js";
@@ -139,7 +139,14 @@ export async function listTasksWithCounts(
   if (cursor) pageConditions.push(afterCursor(filter.sort, cursor));
   const order = ordering(filter.sort);
   // json_agg keeps an order only when told one: row_number() carries the page's order out.
-  const page = sql`select ${tasks}.*, row_number() over (order by ${sql.join(order, sql`, `)}) as n
+  // Instants leave as epoch milliseconds: JSON would write them in the session's zone, with
+  // offsets JavaScript cannot parse for old dates in some zones (e.g. +00:19:32).
+  const ms = (column: SQLWrapper) => sql`(extract(epoch from ${column}) * 1000)::float8`;
+  const page = sql`select ${tasks.id} as id, ${tasks.userId} as user_id, ${tasks.title} as title, ${tasks.notes} as notes,
+    ${tasks.priority} as priority, ${tasks.status} as status, ${tasks.dueDate}::text as due_date, ${tasks.dueTime}::text as due_time,
+    ${ms(tasks.dueAt)} as due_at, ${ms(tasks.createdAt)} as created_at, ${ms(tasks.updatedAt)} as updated_at,
+    ${ms(tasks.completedAt)} as completed_at, ${tasks.remindersEnabled} as reminders_enabled,
+    row_number() over (order by ${sql.join(order, sql`, `)}) as n
     from ${tasks} where ${and(...pageConditions)} order by ${sql.join(order, sql`, `)} limit ${limit + 1}`;
   const counts = withCounts ? countsQuery(conditions) : sql`null`;
   const result = await db.execute(
@@ -168,7 +175,7 @@ function json(value: unknown): unknown {
   return typeof value === "string" ? JSON.parse(value) : value;
 }
 
-/** A tasks row as json_agg writes it: column names as in SQL, instants as ISO text. */
+/** A tasks row as json_agg writes it: column names as in SQL, instants as epoch milliseconds. */
 interface TaskJson {
   id: string;
   user_id: string;
@@ -178,10 +185,10 @@ interface TaskJson {
   status: TaskStatus;
   due_date: string | null;
   due_time: string | null;
-  due_at: string | null;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
+  due_at: number | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
   reminders_enabled: boolean;
 }
 

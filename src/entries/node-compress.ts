@@ -8,7 +8,8 @@ import { createMiddleware } from "hono/factory";
 type Encoding = "zstd" | "br" | "gzip";
 
 const MIN_BYTES = 1024;
-const COMPRESSIBLE = /^(text\/|application\/(javascript|json|xml)|image\/svg\+xml)/;
+// Streams (server-sent events) must flow as they come, so they are not buffered here.
+const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(javascript|json|xml)|image\/svg\+xml)/;
 const hasZstd = typeof zlib.zstdCompressSync === "function"; // Node 22.15 and later
 
 const compressors: Record<Encoding, (body: Uint8Array) => Buffer> = {
@@ -24,14 +25,15 @@ const compressors: Record<Encoding, (body: Uint8Array) => Buffer> = {
 export function chooseEncoding(acceptEncoding: string | undefined): Encoding | null {
   if (!acceptEncoding) return null;
   const accepted = new Set<string>();
+  const refused = new Set<string>();
   for (const part of acceptEncoding.toLowerCase().split(",")) {
     const [name, ...params] = part.trim().split(";");
     const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (name && !(q && Number(q.slice(2)) === 0)) accepted.add(name.trim());
+    if (name) (q && Number(q.slice(2)) === 0 ? refused : accepted).add(name.trim());
   }
   if (hasZstd && accepted.has("zstd")) return "zstd";
   if (accepted.has("br")) return "br";
-  if (accepted.has("gzip") || accepted.has("*")) return "gzip";
+  if (accepted.has("gzip") || (accepted.has("*") && !refused.has("gzip"))) return "gzip";
   return null;
 }
 
@@ -40,15 +42,15 @@ export const compressResponses = createMiddleware(async (c, next) => {
   await next();
   const res = c.res;
   if (c.req.method === "HEAD" || !res.body || res.headers.has("Content-Encoding") || res.headers.has("Content-Range")) return;
-  if (!COMPRESSIBLE.test(res.headers.get("Content-Type") ?? "")) return;
+  if (!COMPRESSIBLE.test(res.headers.get("Content-Type") ?? "") || /no-transform/i.test(res.headers.get("Cache-Control") ?? "")) return;
   const encoding = chooseEncoding(c.req.header("Accept-Encoding"));
-  res.headers.append("Vary", "Accept-Encoding");
-  if (!encoding) return;
-  const body = new Uint8Array(await res.arrayBuffer());
-  // Hono copies the old response's headers onto the new one: the old length must not come along.
-  res.headers.delete("Content-Length");
   const headers = new Headers(res.headers);
-  if (body.byteLength < MIN_BYTES) {
+  headers.append("Vary", "Accept-Encoding");
+  headers.delete("Content-Length");
+  const body = new Uint8Array(await res.arrayBuffer());
+  // A new response each time, so Hono's copy of the old headers cannot bring back the old length.
+  c.res = undefined;
+  if (!encoding || body.byteLength < MIN_BYTES) {
     c.res = new Response(body, { status: res.status, headers });
     return;
   }

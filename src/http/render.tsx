@@ -48,7 +48,9 @@ export function returnPath(c: Context<HonoEnv>, next: string | undefined | null,
   if (!referer) return fallback;
   try {
     const from = new URL(referer);
-    return from.host === new URL(c.req.url).host ? safeNext(from.pathname + from.search, fallback) : fallback;
+    // Our public origin (a proxy may rewrite the Host the app sees), or the host the request came to.
+    const ours = from.origin === c.var.deps.config.appUrl.origin || from.host === new URL(c.req.url).host;
+    return ours ? safeNext(from.pathname + from.search, fallback) : fallback;
   } catch {
     return fallback;
   }

@@ -35,7 +35,8 @@ export interface DueWindows {
 
 export function dueWindows(now: Date, timezone: string): DueWindows {
   const day = localDay(now, timezone);
-  return { now, todayStart: day.start, todayEnd: day.end, weekEnd: day.weekEnd };
+  // Copies: the cached day is shared by every request in this zone.
+  return { now, todayStart: new Date(day.start), todayEnd: new Date(day.end), weekEnd: new Date(day.weekEnd) };
 }
 
 /** The owner's current local day: its date, its bounds, and the end of the 7 days after it. */
