@@ -54,13 +54,20 @@ async function openPostgresJs(url: string, migrate: boolean): Promise<Database> 
   // Statements are prepared per connection by postgres.js itself; notices are not errors.
   const client = postgres(url, { max: POOL_SIZE, onnotice: () => {} });
   const db = drizzle(client, { schema, logger: counter });
-  // Drizzle turns postgres.js' date serializers off (its columns send text); our raw `sql`
-  // fragments pass Date objects, which node-postgres and PGlite accept: send them as ISO text.
+  sendDatesAsText(client);
+  if (migrate) await migrateDb(db, { migrationsFolder });
+  return { db, roundTrips: () => counter.count, close: () => client.end() };
+}
+
+/**
+ * Drizzle turns postgres.js' date serializers off (its columns send text), on the client itself;
+ * our raw `sql` fragments pass Date objects, which node-postgres and PGlite accept: send them as
+ * ISO text. Call it after every `drizzle(client)` made on a postgres.js client.
+ */
+export function sendDatesAsText(client: { options: { serializers: unknown } }): void {
   const isoDate = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
   const serializers = client.options.serializers as Record<string, (v: unknown) => unknown>;
   for (const type of ["1184", "1114", "1082"]) serializers[type] = isoDate;
-  if (migrate) await migrateDb(db, { migrationsFolder });
-  return { db, roundTrips: () => counter.count, close: () => client.end() };
 }
 
 async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database> {

@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgresJs } from "drizzle-orm/postgres-js";
 import type { Logger } from "drizzle-orm";
 import { rowsOf, type Database, type Db } from "../../src/db/database.js";
+import { sendDatesAsText } from "../../src/db/node-database.js";
 import * as schema from "../../src/db/schema.js";
 import type { TaskPriority } from "../../src/db/schema.js";
 import type { TestApp } from "./test-app.js";
@@ -59,11 +60,14 @@ export function watchedDatabase(t: TestApp, watch: (query: string, params: unkno
   };
   const client = (t.database.db as unknown as { $client: never }).$client;
   const url = process.env.TEST_DATABASE_URL;
-  const db: Db = !url
-    ? drizzlePglite(client, { schema, logger })
-    : process.env.TEST_DATABASE_DRIVER === "postgres-js"
-      ? (drizzlePostgresJs(client, { schema, logger }) as unknown as Db)
-      : drizzlePg(client, { schema, logger });
+  // The same driver as t's handle (tests/support/database.ts): postgres.js unless pg is asked for.
+  let db: Db;
+  if (!url) db = drizzlePglite(client, { schema, logger });
+  else if (process.env.TEST_DATABASE_DRIVER === "pg") db = drizzlePg(client, { schema, logger });
+  else {
+    db = drizzlePostgresJs(client, { schema, logger }) as unknown as Db;
+    sendDatesAsText(client);
+  }
   // The handle shares t's client: closing it is t's business.
   return { db, roundTrips: () => count, close: async () => undefined };
 }
