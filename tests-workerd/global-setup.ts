@@ -20,7 +20,9 @@ export default async function setup() {
     await admin.query("drop database if exists smarttask_workerd with (force)");
     await admin.query("create database smarttask_workerd");
     await admin.end();
-    const database = await openNodeDatabase({ url });
+    // node-postgres: this setup runs under workerd's export conditions, where postgres.js picks
+    // its Cloudflare build (cloudflare:sockets), which only exists inside workerd.
+    const database = await openNodeDatabase({ url, driver: "pg" });
     await database.close();
   } else {
     const embedded = await startEmbeddedPostgres({ dataDir: ":memory:", port: WORKERD_TEST_PORTS.embeddedPostgres });
