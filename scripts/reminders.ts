@@ -48,7 +48,7 @@ async function main() {
 }
 
 async function runWith(env: ReturnType<typeof parseNodeEnv>, now: Date) {
-  const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, driver: env.DATABASE_DRIVER });
   try {
     const deps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrlOf(env)) };
     console.log(JSON.stringify(await runReminderJobs(deps, now), null, 2));

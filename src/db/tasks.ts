@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Cursor } from "../tasks/cursor.js";
 import { priorityAtRank } from "../tasks/cursor.js";
 import type { DueWindows } from "../tasks/due.js";
@@ -115,7 +115,7 @@ export async function deleteTask(db: Db, userId: string, id: string): Promise<bo
   return rows.length > 0;
 }
 
-export type StatusCounts = Record<TaskStatus, number>;
+export type CountsByStatus = Record<TaskStatus, number>;
 
 /**
  * One page of the list, keyset-paged (`limit + 1` rows, so the caller knows if more exist), and
@@ -132,7 +132,7 @@ export async function listTasksWithCounts(
   cursor: Cursor | null,
   limit: number,
   withCounts = true,
-): Promise<{ tasks: Task[]; counts: StatusCounts | null }> {
+): Promise<{ tasks: Task[]; counts: CountsByStatus | null }> {
   const conditions = filterConditions(userId, filter, windows);
   const pageConditions = [...conditions];
   if (filter.statuses.length) pageConditions.push(inArray(tasks.status, filter.statuses));
@@ -153,13 +153,13 @@ export async function listTasksWithCounts(
     sql`select (select coalesce(json_agg(p order by p.n), '[]'::json) from (${page}) p) as rows, ${counts} as counts`,
   );
   const row = rowsOf<{ rows: unknown; counts: unknown }>(result)[0]!;
-  return { tasks: (json(row.rows) as TaskJson[]).map(taskFromJson), counts: json(row.counts) as StatusCounts | null };
+  return { tasks: (json(row.rows) as TaskJson[]).map(taskFromJson), counts: json(row.counts) as CountsByStatus | null };
 }
 
 /** Counts per status under every filter but status (what the chips beside the list show). */
-export async function countTasksByStatus(db: Db, userId: string, filter: TaskFilter, windows: DueWindows): Promise<StatusCounts> {
+export async function countTasksByStatus(db: Db, userId: string, filter: TaskFilter, windows: DueWindows): Promise<CountsByStatus> {
   const result = await db.execute(sql`select ${countsQuery(filterConditions(userId, filter, windows))} as counts`);
-  return json(rowsOf<{ counts: unknown }>(result)[0]!.counts) as StatusCounts;
+  return json(rowsOf<{ counts: unknown }>(result)[0]!.counts) as CountsByStatus;
 }
 
 // Reads only columns of tasks_user_status_idx (unless searching), so it is an index-only scan.

@@ -16,10 +16,16 @@ export function pageOrFragment(
   view: { title: string; page: () => Child; fragment: () => Child },
   status: 200 | 422 | 404 | 403 | 413 | 429 = 200,
 ) {
+  if (wantsFragment(c)) return renderFragment(c, view.fragment(), status);
   c.header("Vary", "HX-Request");
-  if (wantsFragment(c)) return c.html(<>{view.fragment()}</>, status);
   c.status(status);
   return c.render(<>{view.page()}</>, { title: view.title });
+}
+
+/** An htmx fragment on a URL that also serves pages: varies on HX-Request, like every such answer. */
+export function renderFragment(c: Context<HonoEnv>, fragment: Child, status: 200 | 422 | 404 | 403 | 413 | 429 = 200) {
+  c.header("Vary", "HX-Request");
+  return c.html(<>{fragment}</>, status);
 }
 
 /** After a successful form post: 303 for a plain browser post, HX-Redirect for htmx. */

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { calendarDays } from "../tasks/due.js";
 
 /** A user's reminder preferences, as the scan and the task page read them. */
 export interface ReminderPrefs {
@@ -53,14 +54,6 @@ export function slotOn(dueDate: string, today: string, prefs: Pick<ReminderPrefs
   if (-days === FINAL_OVERDUE_DAY) return { name: "final", group: "overdue", final: true };
   return { name: `late-${-days}`, group: "overdue", final: false };
 }
-
-/** Whole days from `from` to `to`, both YYYY-MM-DD (plain UTC calendar arithmetic: no zone, no DST). */
-export function calendarDays(from: string, to: string): number {
-  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-const utcMidnight = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 
 /** The instant the reminders of local date `date` go out for this user. */
 export function sendMoment(date: string, prefs: Pick<ReminderPrefs, "timezone" | "reminderHour">): Date {

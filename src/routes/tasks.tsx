@@ -4,7 +4,7 @@ import { countTasksByStatus, deleteTask, getTask, insertTask, setTaskStatus, upd
 import type { TaskStatus } from "../db/schema.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
-import { pageOrFragment, redirectAfterPost, returnPath, safeNext, wantsFragment } from "../http/render.js";
+import { pageOrFragment, redirectAfterPost, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { parseCursor, UUID } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
@@ -28,8 +28,7 @@ taskRoutes.get("/", async (c) => {
   // "Load more" under htmx asks for the next rows only; a filter change gets the whole results region.
   if (cursor && wantsFragment(c)) {
     const rows = await loadRows(c, filter, cursor);
-    c.header("Vary", "HX-Request");
-    return c.html(<TaskRows tasks={rows.tasks} ctx={rows.ctx} filter={filter} nextCursor={rows.nextCursor} />);
+    return renderFragment(c, <TaskRows tasks={rows.tasks} ctx={rows.ctx} filter={filter} nextCursor={rows.nextCursor} />);
   }
   const model = await loadList(c, filter, cursor);
   // The address bar shows the canonical form of the filter (no empty fields), so shared links stay short.

@@ -25,6 +25,18 @@ export function dueMoment(dueDate: string, dueTime: string | null, timezone: str
 // typing the same few dates; the answer for a zone, date and time never changes in a process.
 const moments = new Map<string, number>();
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Midnight UTC of a YYYY-MM-DD date: calendar arithmetic without any zone's DST in the way. */
+export function utcDay(isoDate: string): number {
+  return Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10)));
+}
+
+/** Whole calendar days from `from` to `to` (both YYYY-MM-DD; negative when `to` is earlier). */
+export function calendarDays(from: string, to: string): number {
+  return Math.round((utcDay(to) - utcDay(from)) / DAY_MS);
+}
+
 export interface DueWindows {
   now: Date;
   todayStart: Date;

@@ -1,4 +1,4 @@
-import { localDay } from "./due.js";
+import { calendarDays, localDay, utcDay } from "./due.js";
 
 export interface DueLabel {
   /** e.g. "Thu 3 Dec 2026, 14:00" in the owner's zone. */
@@ -28,19 +28,8 @@ export function dueClock(now: Date, timezone: string): DueClock {
 const days = (n: number) => `${n} ${n === 1 ? "day" : "days"}`;
 const hours = (n: number) => `${n} ${n === 1 ? "hour" : "hours"}`;
 const minutes = (n: number) => `${n} ${n === 1 ? "minute" : "minutes"}`;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** Midnight UTC of a YYYY-MM-DD date: calendar arithmetic without any zone's DST in the way. */
-function utcDay(isoDate: string): number {
-  return Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10)));
-}
-
-/** Whole calendar days from `from` to `to` (both YYYY-MM-DD; negative when `to` is earlier). */
-export function calendarDaysBetween(from: string, to: string): number {
-  return Math.round((utcDay(to) - utcDay(from)) / DAY_MS);
-}
 
 /** "Thu 3 Dec 2026": a calendar date as the app writes it everywhere. */
 export function formatDate(isoDate: string): string {
@@ -55,7 +44,7 @@ export function formatDate(isoDate: string): string {
  */
 export function describeDueOn(task: { dueDate: string; dueTime: string | null; dueAt: Date; done: boolean }, clock: DueClock): DueLabel {
   const absolute = task.dueTime ? `${formatDate(task.dueDate)}, ${task.dueTime.slice(0, 5)}` : formatDate(task.dueDate);
-  const dayDiff = calendarDaysBetween(clock.today, task.dueDate);
+  const dayDiff = calendarDays(clock.today, task.dueDate);
   const msLeft = task.dueAt.getTime() - clock.now.getTime();
   const overdue = msLeft < 0 && !task.done;
 
