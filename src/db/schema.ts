@@ -60,7 +60,10 @@ export const loginFailures = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     account: text("account").notNull(),
+    /** The client's network key: an IPv4 address, or an IPv6 /64 (src/auth/network-key.ts). */
     ip: text("ip").notNull(),
+    /** The id of a valid device cookie the attempt carried (src/auth/device-cookie.ts), else null. */
+    device: text("device"),
     createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [
