@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Deps, HonoEnv } from "./deps.js";
+import { noStore } from "./http/no-store.js";
 import { sameOriginOnly } from "./http/same-origin.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { loadSession } from "./http/session-middleware.js";
@@ -34,6 +35,7 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
     await next();
   });
   app.use("*", securityHeaders);
+  app.use("*", noStore);
   // The layout comes before the checks below so that their refusals render as proper pages.
   app.use("*", layout);
   app.use(

@@ -5,17 +5,19 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type Context } from "hono";
 import { createApp } from "../app.js";
-import { loadArgon2ForNode } from "../auth/argon2-node.js";
-import { createPasswordHasher } from "../auth/password.js";
+import { createHashPool } from "../auth/hash-pool.js";
+import { passwordHasherOver } from "../auth/password.js";
 import { systemClock } from "../clock.js";
+import { withSecurityHeaders } from "../http/security-headers.js";
 import { compressResponses } from "./node-compress.js";
 import { openNodeDatabase } from "../db/node-database.js";
 import { lockDataDir, writeControlFile } from "./data-dir.js";
+import { clientAddress } from "./client-address.js";
 import { ConfigError, parseNodeEnv } from "./node-env.js";
 import { appUrlOf, nodeAppConfig, nodeMailer } from "./node-mail.js";
 import { ensureWritable, rootCause } from "./node-startup.js";
 import { startReminderSchedule } from "./reminder-jobs.js";
-import { runEndpoint } from "./run-endpoint.js";
+import { listenForRuns } from "./run-endpoint.js";
 
 /** The Node entry: reads the environment, builds the dependencies, serves the app and static/. */
 async function main() {
@@ -35,45 +37,47 @@ async function main() {
     throw new ConfigError(`could not open the database (${env.DATABASE_URL ? "DATABASE_URL" : `DATA_DIR ${env.DATA_DIR}`}): ${rootCause(err)}`);
   });
 
-  const trustProxy = env.TRUST_PROXY === "true";
-  const clientIp = (c: Context) => {
-    // Behind a reverse proxy the socket is the proxy; its X-Forwarded-For last hop is the client.
-    if (trustProxy) {
-      const hop = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
-      if (hop) return hop;
-    }
-    return getConnInfo(c).remote.address ?? "unknown";
-  };
+  // X-Forwarded-For counts only when the socket peer is one of TRUSTED_PROXIES (client-address.ts).
+  const clientIp = (c: Context) => clientAddress(getConnInfo(c).remote.address, c.req.header("x-forwarded-for"), env.TRUSTED_PROXIES);
+
+  // argon2id on worker threads: a hash on the event loop held every other request for 65 ms.
+  const hashPool = createHashPool();
+  cleanups.push(() => hashPool.close());
+  await hashPool.compute({ password: new Uint8Array(8), salt: new Uint8Array(16), params: { memorySize: 8, passes: 1, parallelism: 1, tagLength: 32 } }).catch((err: Error) => {
+    throw new ConfigError(`the password-hashing threads did not start: ${rootCause(err)}`);
+  });
 
   const jobDeps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrl) };
-  const app = createApp(
-    { ...jobDeps, clock: systemClock, passwords: createPasswordHasher(loadArgon2ForNode), clientIp },
-    { extraOrigins },
-  );
-  const runSecret = randomBytes(32).toString("hex");
+  const app = createApp({ ...jobDeps, clock: systemClock, passwords: passwordHasherOver(hashPool.compute), clientIp }, { extraOrigins });
   const server = new Hono();
   // Node serves its own bytes (no CDN in front, unlike the Worker): compress pages, fragments, CSS and JS.
   server.use("*", compressResponses);
   // Only our few static files: a catch-all would stat the disk for every page request.
-  const statics = serveStatic({ root: "./static" });
+  const statics = withSecurityHeaders(serveStatic({ root: "./static" }));
   server.get("/app.css", statics);
   server.get("/app.js", statics);
   server.get("/vendor/*", statics);
-  server.post("/internal/reminders/run", runEndpoint(jobDeps, runSecret));
+  // The run endpoint has its own loopback listener (run-endpoint.ts); here it does not exist.
+  server.all("/internal/*", (c) => c.notFound());
   // Everything else is the app, as a whole (its own not-found page answers unknown paths), with
   // the adapter's env so it can read the socket's address. Not `mount`: that asks for the
   // execution context, which throws on Node, and an Error per request cost 3 % of a write.
   server.all("*", (c) => app.fetch(c.req.raw, c.env as object));
 
-  const http = serve({ fetch: server.fetch, port: env.PORT }, () => {
-    console.log(`SmartTask is running at ${appUrl.origin} (database: ${env.DATABASE_URL ? "PostgreSQL" : `embedded, ${resolve(env.DATA_DIR)}`}; email: ${jobDeps.mailer.kind === "dev" ? "dev mailbox at /dev/mailbox" : "Postmark"})`);
-    if (!env.DATABASE_URL) cleanups.push(writeControlFile(env.DATA_DIR, { pid: process.pid, port: env.PORT, secret: runSecret }));
+  const http = serve({ fetch: server.fetch, port: env.PORT, hostname: env.HOST }, () => {
+    console.log(`SmartTask is running at ${appUrl.origin} (listening on ${env.HOST}:${env.PORT}; database: ${env.DATABASE_URL ? "PostgreSQL" : `embedded, ${resolve(env.DATA_DIR)}`}; email: ${jobDeps.mailer.kind === "dev" ? "dev mailbox at /dev/mailbox" : "Postmark"})`);
     if (env.REMINDERS === "on") cleanups.push(startReminderSchedule(jobDeps));
   });
   http.on("error", (err: NodeJS.ErrnoException) => {
     cleanups.forEach((clean) => clean());
-    fail(err.code === "EADDRINUSE" ? `port ${env.PORT} is already in use; stop the other server or set PORT` : err.message);
+    fail(listenError(err, env.HOST, env.PORT));
   });
+  // Only the embedded database needs runs handed over: with DATABASE_URL the CLI connects itself.
+  if (!env.DATABASE_URL) {
+    const secret = randomBytes(32).toString("hex");
+    const runs = await listenForRuns(jobDeps, secret);
+    cleanups.push(runs.close, writeControlFile(env.DATA_DIR, { pid: process.pid, runUrl: runs.url, secret }));
+  }
 
   const shutdown = () => {
     http.close();
@@ -84,6 +88,12 @@ async function main() {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): string {
+  if (err.code === "EADDRINUSE") return `port ${port} is already in use on ${host}; stop the other server or set PORT`;
+  if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND" || err.code === "EAI_AGAIN") return `HOST ${host} is not an address of this machine (use 0.0.0.0, 127.0.0.1 or one of its addresses)`;
+  return err.message;
 }
 
 function fail(message: string): never {
