@@ -1,6 +1,7 @@
 // `npm run reminders -- [--now <ISO-8601>]`: one deadline scan and one send, at `now`.
 // On the embedded database, when `npm start` is running it owns the data directory, so the run
-// is handed to that server over its loopback-only endpoint instead of opening the files twice.
+// is handed to that server over its own loopback listener (its address and secret are in
+// DATA_DIR/control.json) instead of opening the files twice.
 import { parseArgs } from "node:util";
 import { openNodeDatabase } from "../src/db/node-database.js";
 import { lockDataDir, readControlFile } from "../src/entries/data-dir.js";
@@ -24,14 +25,19 @@ async function main() {
   if (!env.DATABASE_URL) {
     const server = readControlFile(env.DATA_DIR);
     if (server) {
-      const res = await fetch(`http://127.0.0.1:${server.port}/internal/reminders/run`, {
+      const res = await fetch(server.runUrl, {
         method: "POST",
         headers: { "content-type": "application/json", "x-smarttask-run-secret": server.secret },
         body: JSON.stringify({ now: now.toISOString() }),
       }).catch((err: Error) => {
-        throw new ConfigError(`the running server (pid ${server.pid}, port ${server.port}) did not answer: ${err.message}`);
+        throw new ConfigError(`the running server (pid ${server.pid}) did not answer: ${err.message}`);
       });
-      if (!res.ok) throw new ConfigError(`the running server refused the run (HTTP ${res.status}): ${await res.text()}`);
+      if (!res.ok) {
+        // The server's answer is already redacted (errorForLog); show it as the same one line.
+        const failure = (await res.json().catch(() => ({}))) as { error?: unknown; code?: unknown };
+        const reason = typeof failure.error === "string" ? failure.error : `HTTP ${res.status}`;
+        throw new ConfigError(`the running server (pid ${server.pid}) could not run them: ${reason}${typeof failure.code === "string" ? ` (SQLSTATE ${failure.code})` : ""}`);
+      }
       console.log(JSON.stringify({ via: `server pid ${server.pid}`, ...(await res.json()) }, null, 2));
       return;
     }

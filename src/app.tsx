@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { PasswordHasherBusy } from "./auth/password.js";
 import type { Deps, HonoEnv } from "./deps.js";
 import { noStore } from "./http/no-store.js";
 import { sameOriginOnly } from "./http/same-origin.js";
@@ -80,9 +81,18 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
   });
 
   app.onError((err, c) => {
-    const status = err instanceof HTTPException ? err.status : 500;
-    if (status >= 500) console.error(JSON.stringify({ event: "http.error", path: c.req.path, ...errorForLog(err) }));
-    const message = status >= 500 ? "Something went wrong on our side. Please try again in a moment." : err.message;
+    // Every password-hashing thread busy and their queue full: shed the request, ask for a retry.
+    const busy = err instanceof PasswordHasherBusy;
+    const status = busy ? 503 : err instanceof HTTPException ? err.status : 500;
+    if (busy) {
+      c.header("Retry-After", String(err.retryAfterSeconds));
+      console.log(JSON.stringify({ event: "auth.hash_queue_full", path: c.req.path }));
+    } else if (status >= 500) console.error(JSON.stringify({ event: "http.error", path: c.req.path, ...errorForLog(err) }));
+    const message = busy
+      ? `SmartTask is checking too many passwords right now. Please try again in ${err.retryAfterSeconds} seconds.`
+      : status >= 500
+        ? "Something went wrong on our side. Please try again in a moment."
+        : err.message;
     const heading = HEADINGS[status] ?? "Something went wrong";
     c.status(status as 500);
     c.header("Vary", "HX-Request");
@@ -108,4 +118,5 @@ const HEADINGS: Record<number, string> = {
   404: "Not found",
   413: "Too large",
   429: "Too many requests",
+  503: "Busy right now",
 };

@@ -12,23 +12,48 @@ export interface PasswordHasher {
   burn(password: string): Promise<void>;
 }
 
+/** One argon2id computation: the raw tag for these bytes, salt and parameters. */
+export type Argon2Compute = (input: { password: Uint8Array; salt: Uint8Array; params: Argon2Params }) => Promise<Uint8Array>;
+
 /**
- * argon2id over WebAssembly. The runtime supplies the loader because Node reads the .wasm
- * from disk while workerd must import it as a compiled module (it refuses to compile bytes).
+ * Thrown when the runtime cannot take another hash now (the Node hashing threads' queue is full).
+ * The app answers 503 with Retry-After instead of letting sign-ins pile up without end.
+ */
+export class PasswordHasherBusy extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super("too many password hashes are waiting");
+  }
+}
+
+/**
+ * argon2id over WebAssembly, computed in this thread (the Worker's isolate, tests, and each Node
+ * hashing thread). The runtime supplies the loader because Node reads the .wasm from disk while
+ * workerd must import it as a compiled module (it refuses to compile bytes).
  */
 export function createPasswordHasher(loadArgon2: () => Promise<computeHash>): PasswordHasher {
+  return passwordHasherOver(argon2InThisThread(loadArgon2));
+}
+
+/** The computation alone, loading the WebAssembly on first use. */
+export function argon2InThisThread(loadArgon2: () => Promise<computeHash>): Argon2Compute {
   let argon2: Promise<computeHash> | undefined;
-  const compute = async (password: string, salt: Uint8Array, p: Argon2Params) => {
+  return async ({ password, salt, params }) => {
     argon2 ??= loadArgon2();
-    return (await argon2)({
+    return (await argon2)({ password, salt, ...params });
+  };
+}
+
+/**
+ * The PHC format, salts and the short-password rule around any computation: in this thread, or
+ * on Node's hashing threads (src/auth/hash-pool.ts), which may reject with PasswordHasherBusy.
+ */
+export function passwordHasherOver(computeTag: Argon2Compute): PasswordHasher {
+  const compute = (password: string, salt: Uint8Array, p: Argon2Params) =>
+    computeTag({
       password: atLeastMinBytes(new TextEncoder().encode(password)),
       salt,
-      memorySize: p.memorySize,
-      passes: p.passes,
-      parallelism: p.parallelism,
-      tagLength: p.tagLength,
+      params: { memorySize: p.memorySize, passes: p.passes, parallelism: p.parallelism, tagLength: p.tagLength },
     });
-  };
   const dummySalt = new Uint8Array(16);
 
   return {
@@ -66,7 +91,7 @@ function atLeastMinBytes(bytes: Uint8Array): Uint8Array {
   return padded;
 }
 
-interface Argon2Params {
+export interface Argon2Params {
   memorySize: number;
   passes: number;
   parallelism: number;

@@ -25,7 +25,8 @@ export function lockDataDir(dir: string): { release(): void } | { heldBy: number
 
 export interface ControlFile {
   pid: number;
-  port: number;
+  /** The run endpoint on the server's own loopback listener (an ephemeral port), never the public port. */
+  runUrl: string;
   secret: string;
 }
 
@@ -39,6 +40,8 @@ export function writeControlFile(dir: string, control: ControlFile): () => void 
 export function readControlFile(dir: string): ControlFile | null {
   try {
     const control = JSON.parse(readFileSync(join(dir, "control.json"), "utf8")) as ControlFile;
+    // The secret is only ever sent to loopback.
+    if (typeof control.runUrl !== "string" || !control.runUrl.startsWith("http://127.0.0.1:")) return null;
     return isAlive(control.pid) ? control : null;
   } catch {
     return null;

@@ -1,9 +1,19 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_SERVER_DRIVER } from "../db/node-database.js";
+import { parseTrustedProxies, type TrustedProxies } from "./client-address.js";
 
 /** The Node entry's environment, checked once at start; a bad value stops the start with one line. */
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address the public port listens on: all IPv4 interfaces by default; 127.0.0.1 behind a proxy on the same host. */
+  HOST: z
+    .string()
+    .default("0.0.0.0")
+    .transform((v) => v.trim() || "0.0.0.0")
+    .refine((v) => isIP(v) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(v), {
+      message: "HOST must be an IP address or a host name, such as 0.0.0.0, 127.0.0.1 or ::",
+    }),
   DATABASE_URL: z
     .string()
     .optional()
@@ -21,7 +31,24 @@ const schema = z.object({
     .refine((v) => v === undefined || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)), {
       message: "APP_URL must be an http(s) URL such as https://tasks.example.com",
     }),
-  TRUST_PROXY: z.enum(["true", "false", ""]).default("false"),
+  /** Removed: it believed X-Forwarded-For from any peer. Set, it stops the start and points to TRUSTED_PROXIES. */
+  TRUST_PROXY: optional(
+    z.string().refine(() => false, {
+      message: "is no longer read (it trusted X-Forwarded-For from anyone); remove it and set TRUSTED_PROXIES to your reverse proxy's addresses, such as 127.0.0.1 or 10.0.0.0/8",
+    }),
+  ),
+  /** Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs; empty, none. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, ctx): TrustedProxies => {
+      const parsed = parseTrustedProxies(v);
+      if ("invalid" in parsed) {
+        ctx.addIssue({ code: "custom", message: `"${parsed.invalid}" is not an IP address or CIDR range (such as 10.0.0.1, 10.0.0.0/8 or fd00::/8)` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   /** Reminder emails: Postmark when a server token is set, else kept in the dev mailbox. */
   POSTMARK_SERVER_TOKEN: optional(z.string()),
   POSTMARK_API_URL: optional(z.url({ protocol: /^https?$/, error: "POSTMARK_API_URL must be an http(s) URL" })),
