@@ -17,6 +17,8 @@ export default defineConfig({
           POSTMARK_API_URL: `http://127.0.0.1:${WORKERD_TEST_PORTS.postmark}`,
           SIGNING_SECRET: "workerd-tests-signing-secret-0123456789abcdef",
         },
+        // A real queue with no consumer: tests send through it to have miniflare check each call.
+        queueProducers: { SINK_QUEUE: { queueName: "smarttask-test-sink" } },
       },
     }),
   ],

@@ -10,7 +10,8 @@ import { roundTripCounter, type Database } from "../db/database.js";
 import * as schema from "../db/schema.js";
 import { createDevMailer } from "../email/dev-mailer.js";
 import { createPostmarkMailer } from "../email/postmark-mailer.js";
-import { consumeSendMessage, enqueueSendable, type SendMessage } from "../reminders/queue.js";
+import { consumeSendMessage, enqueueSendable, RETRY_AFTER_FAILURE_SECONDS, type SendMessage } from "../reminders/queue.js";
+import { housekeepOutbox } from "../reminders/send.js";
 import { runReminders } from "../reminders/scan.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
 import { errorForLog } from "../log.js";
@@ -30,9 +31,11 @@ async function instantiate(module: WebAssembly.Module, imports: WebAssembly.Impo
 
 /**
  * A database handle per invocation (Workers forbid I/O at global scope and sharing sockets
- * between requests): a Neon WebSocket Pool, closed when the invocation is done.
+ * between requests): a Neon WebSocket Pool, closed when the invocation is done. A request and a
+ * queue message run their statements one after another, so one connection each is enough
+ * (`max: 1`); the cron's scan keeps two batches in flight and gets two.
  */
-function openWorkerDatabase(env: Env): Database {
+function openWorkerDatabase(env: Env, connections: number): Database {
   if (env.NEON_WS_PROXY) {
     // Local development and tests only: reach a plain PostgreSQL through scripts/ws-proxy.mjs.
     // Production keeps Neon's defaults (secure WebSockets to Neon's own proxy).
@@ -42,7 +45,7 @@ function openWorkerDatabase(env: Env): Database {
     neonConfig.pipelineConnect = false;
   }
   const counter = roundTripCounter();
-  const pool = new Pool({ connectionString: env.DATABASE_URL });
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: connections });
   let closing = false;
   // A socket closed under an idle client must not become an uncaught error in the isolate; once
   // the invocation is closing its pool, sockets going away is expected and not worth a log line.
@@ -63,8 +66,8 @@ function openWorkerDatabase(env: Env): Database {
 const passwords = createPasswordHasher(loadArgon2);
 
 /** Everything a request or a cron run needs, built from the bindings for this invocation. */
-function jobDeps(env: Env) {
-  const database = openWorkerDatabase(env);
+function jobDeps(env: Env, connections = 1) {
+  const database = openWorkerDatabase(env, connections);
   const mailer = env.POSTMARK_SERVER_TOKEN
     ? createPostmarkMailer({ serverToken: env.POSTMARK_SERVER_TOKEN, apiUrl: env.POSTMARK_API_URL })
     : createDevMailer(database, systemClock);
@@ -97,12 +100,14 @@ export default {
   },
   /** The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue. */
   async scheduled(controller, env, ctx) {
-    const deps = jobDeps(checkedEnv(env));
+    const deps = jobDeps(checkedEnv(env), 2);
     const now = new Date(controller.scheduledTime);
     try {
       const scan = await runReminders(deps, now);
+      // Once per run, not per queue message: consumers skip rows this would expire or drop anyway.
+      const expired = await housekeepOutbox(deps, now);
       const enqueued = await enqueueSendable(deps, env.EMAIL_QUEUE, now);
-      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, enqueued }));
+      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired, enqueued }));
     } catch (err) {
       // Thrown on, the error would be logged by the runtime with its message: a failed query's
       // SQL and parameters. One line instead, and a failure that says no more.
@@ -123,7 +128,7 @@ export default {
           message.ack();
         } catch (err) {
           console.error(JSON.stringify({ event: "reminders.queue_error", message: errorForLog(err).message }));
-          message.retry({ delaySeconds: 60 });
+          message.retry({ delaySeconds: RETRY_AFTER_FAILURE_SECONDS });
         }
       }
     } finally {

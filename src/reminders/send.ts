@@ -27,12 +27,16 @@ export interface SendResult {
  * message's outcome. A crash after the claim leaves rows to be retried once the
  * lease runs out. With `ids`, only those rows (a queue message's) are considered.
  */
-export async function sendPending(deps: JobDeps, now: Date, opts: { limit?: number; ids?: string[] } = {}): Promise<SendResult> {
+export async function sendPending(
+  deps: JobDeps,
+  now: Date,
+  opts: { limit?: number; ids?: string[]; housekeeping?: boolean } = {},
+): Promise<SendResult> {
   const { db } = deps.database;
   const result: SendResult = { claimed: 0, sent: 0, retrying: 0, failed: 0, suppressed: 0, expired: 0 };
-  result.expired = await expireStale(db, now);
-  const dropped = await dropUnwanted(db, now);
-  if (dropped) console.log(JSON.stringify({ event: "reminders.dropped_after_opt_out", count: dropped }));
+  // A queue consumer skips the table-wide housekeeping (the cron does it once per run): the claim
+  // below already passes over expired rows and opted-out users, so nothing is sent that should not be.
+  if (opts.housekeeping !== false) result.expired = await housekeepOutbox(deps, now);
   const rows = await claimForSending(db, now, opts.limit ?? 1000, opts.ids);
   result.claimed = rows.length;
 
@@ -59,6 +63,19 @@ export async function sendPending(deps: JobDeps, now: Date, opts: { limit?: numb
     console.log(JSON.stringify({ event: "reminders.batch_sent", size: chunk.length, ...countBy(records) }));
   }
   return result;
+}
+
+/**
+ * Marks rows whose local day has ended as expired and drops rows of users who opted out or were
+ * paused since they were queued; answers how many expired. Table-wide statements: run once per
+ * job run, never once per queue message.
+ */
+export async function housekeepOutbox(deps: JobDeps, now: Date): Promise<number> {
+  const { db } = deps.database;
+  const expired = await expireStale(db, now);
+  const dropped = await dropUnwanted(db, now);
+  if (dropped) console.log(JSON.stringify({ event: "reminders.dropped_after_opt_out", count: dropped }));
+  return expired;
 }
 
 function recordFor(row: OutboxRow, outcome: SendOutcome, now: Date): SendRecord {

@@ -1,0 +1,73 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, env as testEnv, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { neonConfig, Pool } from "@neondatabase/serverless";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import worker from "../src/entries/worker.js";
+import type { Env } from "../src/entries/worker-env.js";
+import { LEASE_MS } from "../src/db/outbox-queue.js";
+import type { SendMessage } from "../src/reminders/queue.js";
+import { limitedQueue } from "../tests/support/limited-queue.js";
+
+const env = testEnv as unknown as Env & { SINK_QUEUE: Queue<SendMessage> };
+
+neonConfig.wsProxy = (host, port) => `${env.NEON_WS_PROXY}/v2?address=${host}:${port}`;
+neonConfig.useSecureWebSocket = false;
+neonConfig.pipelineConnect = false;
+const pool = new Pool({ connectionString: env.DATABASE_URL });
+pool.on("error", () => undefined);
+afterAll(() => pool.end());
+const query = async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[];
+
+describe("the Worker's queue use stays within Cloudflare's limits", () => {
+  it("a cron run with 7,000 sendable emails enqueues every one, in calls the queue accepts", async () => {
+    const [user] = await query<{ id: string }>(
+      `insert into users (email, name, password_hash, timezone) values ($1, 'Quinn', 'x', 'UTC') returning id`,
+      [`queue-${crypto.randomUUID()}@example.com`],
+    );
+    try {
+      const now = new Date();
+      // 7,000 rows: past about 6,300 the old code's first sendBatch (100 messages of 100 ids) was over 256 KB.
+      const seeded = await query<{ id: string }>(
+        `insert into reminder_outbox (user_id, kind, dedupe_key, local_date, next_attempt_at, expires_at, to_address, subject, html_body, text_body, unsubscribe_url, created_at)
+         select $1::uuid, 'digest', 'queue-limits-' || $1::text || '-' || n, current_date, $2::timestamptz - interval '1 minute', $2::timestamptz + interval '1 hour',
+                'quinn@example.com', 'Due today', '<p>x</p>', 'x', 'https://smarttask.test/u', $2
+         from generate_series(1, 7000) n returning id`,
+        [user!.id, now.toISOString()],
+      );
+      // Held to the documented limits, and forwarded to a real (consumer-less) miniflare queue.
+      const queue = limitedQueue(env.SINK_QUEUE);
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "0 * * * *" }), { ...env, EMAIL_QUEUE: queue as never }, ctx);
+      await waitOnExecutionContext(ctx);
+
+      const enqueued = queue.calls.flat().flatMap((m) => m.body.ids);
+      const mine = new Set(seeded.map((r) => r.id));
+      expect(enqueued.filter((id) => mine.has(id)).sort()).toEqual([...mine].sort());
+      expect(new Set(enqueued).size).toBe(enqueued.length);
+      expect(queue.calls.every((call) => call.every((m) => m.body.ids.length <= 100))).toBe(true);
+      // 70 messages of about 3.9 KB cannot go in one call: the limits, not the count, cut them.
+      expect(queue.calls.length).toBeGreaterThan(1);
+    } finally {
+      await query("delete from users where id = $1", [user!.id]);
+    }
+  });
+
+  it("a message that fails comes back only after the rows' lease has run out", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const broken = new URL(env.DATABASE_URL);
+    broken.pathname = "/no_such_database";
+    const batch = createMessageBatch<SendMessage>("smarttask-email", [{ id: "fails", timestamp: new Date(), attempts: 1, body: { ids: [crypto.randomUUID()] } }]);
+    // The test harness records that a message was retried but not its delay: read it off the call.
+    const retry = vi.spyOn(batch.messages[0]!, "retry");
+    const ctx = createExecutionContext();
+    try {
+      await worker.queue(batch, { ...env, DATABASE_URL: broken.toString() }, ctx);
+      const result = await getQueueResult(batch, ctx);
+      expect(result.explicitAcks).not.toContain("fails");
+      expect(result.retryMessages).toEqual([{ msgId: "fails" }]);
+      expect(retry).toHaveBeenCalledTimes(1);
+      expect(retry.mock.calls[0]![0]!.delaySeconds).toBeGreaterThan(LEASE_MS / 1000);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});

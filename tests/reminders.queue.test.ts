@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { consumeSendMessage } from "../src/reminders/queue.js";
+import { runReminders } from "../src/reminders/scan.js";
+import { housekeepOutbox, sendPending } from "../src/reminders/send.js";
+import { at, dateRanges, MINUTE, outboxRow } from "./support/reminder-jobs.js";
+import { limitedQueue } from "./support/limited-queue.js";
+import { postmarkFixture } from "./support/postmark-fixture.js";
+import { makeTestApp } from "./support/test-app.js";
+
+// The Worker's queue consumer, driven here through the same functions with a queue producer held
+// to Cloudflare's limits, and Postmark's stand-in for the mail side.
+const t = await makeTestApp();
+const nextRange = dateRanges("2045-02-01", 120);
+const pm = postmarkFixture(t);
+const { postmark, idsOf, queuedDigest } = pm;
+
+describe("the queue consumer", () => {
+  it("puts every row that waits for a retry back in one call, each with the delay its own backoff asks for", async () => {
+    const day = nextRange();
+    const [first, second, third] = [await queuedDigest(day), await queuedDigest(day), await queuedDigest(day)];
+    const queued = at(`${day}T08:00`, "UTC");
+    await runReminders(postmark(), queued);
+    pm.standin.respondWith({ kind: "status", status: 429, errorCode: 0, message: "Rate limit exceeded" });
+    // The first row has already failed once: its second attempt waits 30 minutes, the others 5.
+    const [firstId] = await idsOf(first);
+    await sendPending(postmark(), queued, { ids: [firstId!] });
+    const now = new Date(queued.getTime() + 5 * MINUTE);
+
+    const queue = limitedQueue();
+    const ids = await idsOf(first, second, third);
+    const result = await consumeSendMessage(postmark(), queue, { ids }, now);
+
+    expect(result).toMatchObject({ claimed: 3, retrying: 3 });
+    expect(queue.calls).toHaveLength(1);
+    const delays = Object.fromEntries(queue.calls[0]!.map((m) => [m.body.ids[0], m.delaySeconds]));
+    const [secondId, thirdId] = [...(await idsOf(second)), ...(await idsOf(third))];
+    expect(delays).toEqual({ [firstId!]: 30 * 60, [secondId!]: 5 * 60, [thirdId!]: 5 * 60 });
+    expect(queue.calls[0]!.every((m) => m.body.ids.length === 1)).toBe(true);
+  });
+
+  it("leaves the table-wide housekeeping to the cron: a message touches only the rows it names", async () => {
+    const day = nextRange();
+    const [mine, other] = [await queuedDigest(day), await queuedDigest(day)];
+    await runReminders(postmark(), at(`${day}T08:00`, "UTC"));
+    // The next day: both digests' local day has ended.
+    const nextDay = at(`${day}T08:00`, "UTC");
+    nextDay.setUTCDate(nextDay.getUTCDate() + 1);
+    const [mineId, otherId] = [...(await idsOf(mine)), ...(await idsOf(other))];
+
+    const result = await consumeSendMessage(postmark(), limitedQueue(), { ids: [mineId!] }, nextDay);
+
+    // Nothing expired is ever claimed or sent …
+    expect(result).toMatchObject({ claimed: 0, sent: 0 });
+    expect(pm.standin.requests).toHaveLength(0);
+    // … and the message did not sweep the whole table on its way.
+    expect(await outboxRow(t, otherId!)).toMatchObject({ status: "pending" });
+    expect(await outboxRow(t, mineId!)).toMatchObject({ status: "pending" });
+    // The cron run's housekeeping, once, expires both.
+    expect(await housekeepOutbox(postmark(), nextDay)).toBeGreaterThanOrEqual(2);
+    expect(await outboxRow(t, otherId!)).toMatchObject({ status: "expired" });
+    expect(await outboxRow(t, mineId!)).toMatchObject({ status: "expired" });
+  });
+});
