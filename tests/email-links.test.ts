@@ -1,13 +1,17 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../src/db/schema.js";
+import { createApp } from "../src/app.js";
+import { loadArgon2ForNode } from "../src/auth/argon2-node.js";
+import { createPasswordHasher } from "../src/auth/password.js";
+import type { Db } from "../src/db/database.js";
+import { usedActionTokens, users } from "../src/db/schema.js";
 import { actionToken, unsubscribeToken } from "../src/email/links.js";
 import { emailSigner } from "../src/email/signing-key.js";
 import { createSigner } from "../src/email/signing.js";
 import { DAY, MINUTE, rawRequest } from "./support/auth-helpers.js";
 import { addTask, isChecked, mailbox, onlyMail, person, runJobs, taskLink, tampered, tokenOf, unsubscribeLink } from "./support/reminder-mail.js";
 import { dbTask } from "./support/tasks.js";
-import { makeTestApp, textOf, type Browser } from "./support/test-app.js";
+import { APP_URL, Browser, makeTestApp, textOf } from "./support/test-app.js";
 
 const t = await makeTestApp({ now: "2021-06-14T12:00:00Z" });
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -238,5 +242,127 @@ describe("action links in a reminder email", () => {
     // The refused attempts did not use the link up.
     expect((await t.browser().post("/email/action", { token })).status).toBe(200);
     expect((await dbTask(t, ids[0]!))!.status).toBe("done");
+  });
+});
+
+/**
+ * A handle on the same database that runs `meanwhile` at the moment an action link is used up:
+ * after the handler has read the task and before it writes, which is where an edit in another tab
+ * or a completion from a phone lands in a real race.
+ */
+let meanwhile: (() => Promise<void>) | null = null;
+
+function pausingWhenALinkIsUsed(db: Db): Db {
+  const runFirst = <T extends object>(builder: T): T =>
+    new Proxy(builder, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (prop === "then") {
+          return (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) => {
+            const before = meanwhile ?? (async () => {});
+            meanwhile = null;
+            return before().then(() => (target as unknown as PromiseLike<unknown>).then(resolve, reject), reject);
+          };
+        }
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return out && typeof out === "object" ? runFirst(out) : out;
+        };
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "insert") return (table: object) => (table === usedActionTokens ? runFirst(target.insert(usedActionTokens)) : target.insert(table as typeof usedActionTokens));
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+const racingApp = createApp({
+  database: { ...t.database, db: pausingWhenALinkIsUsed(t.database.db) },
+  clock: t.clock,
+  mailer: t.mailer,
+  config: { appUrl: new URL(APP_URL) },
+  passwords: createPasswordHasher(loadArgon2ForNode),
+  clientIp: () => "127.0.0.1",
+});
+
+describe("Move to tomorrow never undoes a change made meanwhile", () => {
+  const RUN = "2021-06-15T23:30:00Z";
+  const CLICK = "2021-06-15T23:45:00Z";
+  const tokyo = async () => {
+    const digest = await withDigest("Asia/Tokyo", RUN, [{ title: "Ship release", due_date: "2021-06-16", due_time: "14:30" }]);
+    t.clock.set(CLICK);
+    return { ...digest, id: digest.ids[0]!, link: taskLink(digest.mail, digest.ids[0]!, "Move to tomorrow") };
+  };
+  const racer = () => new Browser(racingApp, new URL(APP_URL).origin);
+  const editForm = { title: "Ship release 2.0", notes: "after QA signs off", priority: "urgent", status: "in_progress", due_date: "2021-06-16", due_time: "14:30" };
+
+  it("an edit saved while the link is being used survives; only the due date moves", async () => {
+    const { browser, id, link } = await tokyo();
+    expect((await racer().get(link)).status).toBe(200);
+    meanwhile = async () => {
+      expect((await browser.post(`/tasks/${id}`, editForm)).status).toBe(303);
+    };
+    const res = await racer().post("/email/action", { token: tokenOf(link) });
+    expect(meanwhile, "the edit ran in the middle of the action").toBeNull();
+    expect(res.status).toBe(200);
+    expect(await pageText(res)).toContain("“Ship release 2.0” is now due Thu 17 Jun 2021, 14:30.");
+    const task = await dbTask(t, id);
+    expect({ title: task!.title, notes: task!.notes, priority: task!.priority, status: task!.status }).toEqual({
+      title: "Ship release 2.0",
+      notes: "after QA signs off",
+      priority: "urgent",
+      status: "in_progress",
+    });
+    expect({ date: task!.dueDate, time: task!.dueTime, at: task!.dueAt?.toISOString() }).toEqual({ date: "2021-06-17", time: "14:30:00", at: "2021-06-17T05:30:00.000Z" });
+  });
+
+  it("a task completed while the link is being used is refused and stays done, its date unchanged", async () => {
+    const { browser, id, link } = await tokyo();
+    meanwhile = async () => {
+      expect((await browser.post(`/tasks/${id}/complete`)).status).toBe(303);
+    };
+    const res = await racer().post("/email/action", { token: tokenOf(link) });
+    expect(meanwhile).toBeNull();
+    expect(res.status).toBe(409);
+    const text = await pageText(res);
+    expect(text).toContain("This task is already done");
+    expect(text).toContain("“Ship release” was marked done, so it was not moved.");
+    const task = await dbTask(t, id);
+    expect({ status: task!.status, completed: task!.completedAt !== null, date: task!.dueDate }).toEqual({ status: "done", completed: true, date: "2021-06-16" });
+  });
+
+  it("a task completed before the link is opened is refused on the page and on the button, and the link stays usable", async () => {
+    const { browser, id, link } = await tokyo();
+    expect((await browser.post(`/tasks/${id}/complete`)).status).toBe(303);
+    const page = await t.browser().get(link);
+    expect(page.status).toBe(409);
+    const html = await page.text();
+    expect(textOf(html)).toContain("This task is already done");
+    expect(html, "no button to confirm").not.toContain('name="token"');
+    const posted = await t.browser().post("/email/action", { token: tokenOf(link) });
+    expect(posted.status).toBe(409);
+    const done = await dbTask(t, id);
+    expect({ status: done!.status, date: done!.dueDate }).toEqual({ status: "done", date: "2021-06-16" });
+
+    // Reopened, the task can still be moved with the same link: a refusal does not use it up.
+    expect((await browser.post(`/tasks/${id}/reopen`)).status).toBe(303);
+    expect((await confirm(link)).status).toBe(200);
+    expect((await dbTask(t, id))!.dueDate).toBe("2021-06-17");
+  });
+
+  it("a due time changed while the link is being used is kept, and the task is not moved", async () => {
+    const { browser, id, link } = await tokyo();
+    meanwhile = async () => {
+      expect((await browser.post(`/tasks/${id}`, { ...editForm, due_time: "09:00" })).status).toBe(303);
+    };
+    const res = await racer().post("/email/action", { token: tokenOf(link) });
+    expect(res.status).toBe(409);
+    expect(await pageText(res)).toContain("This task changed");
+    const task = await dbTask(t, id);
+    expect({ title: task!.title, date: task!.dueDate, time: task!.dueTime }).toEqual({ title: "Ship release 2.0", date: "2021-06-16", time: "09:00:00" });
   });
 });

@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../e2e/support/server.js";
+import { actionToken, unsubscribeToken } from "../src/email/links.js";
+import { emailSigner } from "../src/email/signing-key.js";
+import { SECURITY_HEADERS } from "../src/http/security-headers.js";
 import { cookieAttributes, location, rawRequest, setCookieLine, uniqueIp } from "./support/auth-helpers.js";
+import { mailbox } from "./support/reminder-mail.js";
+import { signedIn } from "./support/tasks.js";
 import { makeTestApp, textOf, uniqueEmail } from "./support/test-app.js";
 
 // Served over https, as in production: the session cookie must take its __Host- form.
@@ -61,6 +68,159 @@ describe("security headers on every kind of answer", () => {
       expect(body!.trim()).toBe("");
     }
     expect(html).not.toMatch(/\son[a-z]+=/i);
+  });
+});
+
+/**
+ * The whole set, written out here rather than read from the source, so that changing a header is
+ * a deliberate edit in two places.
+ */
+const EXPECTED_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "origin-agent-cluster": "?1",
+  "permissions-policy":
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()",
+  "referrer-policy": "same-origin",
+  "strict-transport-security": "max-age=15552000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-dns-prefetch-control": "off",
+  "x-download-options": "noopen",
+  "x-frame-options": "SAMEORIGIN",
+  "x-permitted-cross-domain-policies": "none",
+  "x-xss-protection": "0",
+};
+
+function securityHeadersOf(res: Response): Record<string, string | null> {
+  return Object.fromEntries(Object.keys(EXPECTED_HEADERS).map((name) => [name, res.headers.get(name)]));
+}
+
+describe("the whole security header set", () => {
+  it.each<[string, () => Promise<Response>, number]>([
+    ["a page", async () => {
+      const { browser } = await signedIn(t);
+      return browser.get("/tasks");
+    }, 200],
+    ["an htmx fragment", async () => {
+      const { browser } = await signedIn(t);
+      return browser.get("/tasks?status=todo", { htmx: true });
+    }, 200],
+    ["a 404 page", () => t.browser().get("/no/such/page"), 404],
+    ["a 422 form", () => t.browser(uniqueIp()).post("/login", { email: uniqueEmail(), password: "nope" }), 422],
+    ["a 422 htmx fragment", async () => {
+      const { browser } = await signedIn(t);
+      return browser.post("/tasks", { title: "" }, { htmx: true });
+    }, 422],
+  ])("is sent on %s", async (_, fetchIt, status) => {
+    const res = await fetchIt();
+    expect(res.status).toBe(status);
+    expect(securityHeadersOf(res)).toEqual(EXPECTED_HEADERS);
+  });
+
+  it("is what the app sends, and what static/_headers gives the Worker's static files", () => {
+    expect(Object.fromEntries(SECURITY_HEADERS.map(([name, value]) => [name.toLowerCase(), value]))).toEqual(EXPECTED_HEADERS);
+    // Workers Static Assets serve static/ before the Worker runs and apply its _headers file.
+    const lines = readFileSync(new URL("../static/_headers", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() && !line.startsWith("#"));
+    expect(lines[0]).toBe("/*");
+    const rules = lines.slice(1).map((line) => {
+      expect(line).toMatch(/^\s+\S/);
+      const at = line.indexOf(":");
+      return [line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim()];
+    });
+    expect(Object.fromEntries(rules)).toEqual(EXPECTED_HEADERS);
+    expect(rules).toHaveLength(Object.keys(EXPECTED_HEADERS).length);
+  });
+
+  it("allows no inline script and refuses camera, microphone, geolocation, payment and USB", () => {
+    expect(EXPECTED_HEADERS["content-security-policy"]).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    const denied = EXPECTED_HEADERS["permissions-policy"]!.split(", ");
+    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"]) expect(denied).toContain(`${feature}=()`);
+  });
+});
+
+describe("the Node entry over real HTTP", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+
+  it.each(["/app.css", "/app.js", "/vendor/htmx.min.js"])("sends the whole set on the static file %s, which stays cacheable", async (path) => {
+    const res = await fetch(server.origin + path);
+    expect(res.status).toBe(200);
+    expect(securityHeadersOf(res)).toEqual(EXPECTED_HEADERS);
+    expect(res.headers.get("cache-control")).toBeNull();
+    expect(res.headers.get("last-modified")).toBeTruthy();
+  });
+
+  it("sends the set once, with no-store, on app answers that pass the static routes", async () => {
+    for (const path of ["/login", "/vendor/missing.js"]) {
+      const res = await fetch(server.origin + path);
+      expect(res.status).toBe(path === "/login" ? 200 : 404);
+      expect(securityHeadersOf(res)).toEqual(EXPECTED_HEADERS);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+    }
+    expect((await fetch(`${server.origin}/_headers`)).status).toBe(404);
+  });
+});
+
+describe("no answer of the app is stored by a browser or a cache", () => {
+  const NO_STORE = "no-store";
+
+  it("signed-in pages and fragments: the list, a task, its edit form, settings, the dev mailbox", async () => {
+    const { browser, email } = await signedIn(t);
+    const id = await browser.createTask({ title: `Private ${crypto.randomUUID().slice(0, 8)}`, notes: "my secret notes" });
+    await t.mailer.sendBatch([{ From: "a@b.c", To: email, Subject: "Private mail", HtmlBody: "<p>hi</p>", TextBody: "hi", MessageStream: "outbound", Headers: [] }]);
+    const [mail] = await mailbox(browser);
+    const answers: [string, Response][] = [
+      ["list", await browser.get("/tasks")],
+      ["list fragment", await browser.get("/tasks?q=Private", { htmx: true })],
+      ["task page", await browser.get(`/tasks/${id}`)],
+      ["edit fragment", await browser.get(`/tasks/${id}/edit`, { htmx: true })],
+      ["delete confirmation", await browser.get(`/tasks/${id}/delete`)],
+      ["settings", await browser.get("/settings")],
+      ["mailbox", await browser.get("/dev/mailbox")],
+      ["a mail", await browser.get(`/dev/mailbox/${mail!.id}`)],
+      ["complete fragment", await browser.post(`/tasks/${id}/complete`, {}, { htmx: true })],
+    ];
+    for (const [name, res] of answers) {
+      expect(res.status, name).toBe(200);
+      expect(res.headers.get("cache-control"), name).toBe(NO_STORE);
+    }
+  });
+
+  it("the email action and unsubscribe pages, which carry signed tokens", async () => {
+    const { browser, userId } = await signedIn(t);
+    const id = await browser.createTask({ title: `Linked ${crypto.randomUUID().slice(0, 8)}`, due_date: "2026-06-16" });
+    const signer = await emailSigner(t.database.db, undefined);
+    const action = await actionToken(signer, "tomorrow", id, userId, t.clock.now());
+    const unsubscribe = await unsubscribeToken(signer, userId);
+    const answers = [
+      await t.browser().get(`/email/action?token=${action}`),
+      await t.browser().post("/email/action", { token: action }),
+      await t.browser().get(`/email/unsubscribe?token=${unsubscribe}`),
+      await t.browser().post(`/email/unsubscribe?token=${unsubscribe}`),
+      await t.browser().get("/email/action?token=forged"),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 400]);
+    for (const res of answers) expect(res.headers.get("cache-control")).toBe(NO_STORE);
+  });
+
+  it("public pages, redirects and errors alike", async () => {
+    const answers = [
+      await t.browser().get("/login"),
+      await t.browser().get("/register"),
+      await t.browser().get("/tasks"),
+      await t.browser().get("/no/such/page"),
+      await t.browser(uniqueIp()).post("/login", { email: uniqueEmail(), password: "nope" }),
+      await t.browser().get("/healthz"),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 303, 404, 422, 200]);
+    for (const res of answers) expect(res.headers.get("cache-control")).toBe(NO_STORE);
   });
 });
 

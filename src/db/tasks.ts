@@ -270,3 +270,32 @@ export function retimedDue(timezone: string) {
       else date_trunc('minute', ${tasks.dueAt} at time zone ${timezone})::time end`,
   };
 }
+
+/**
+ * Moves an open task's deadline (the "Move to tomorrow" email link) and writes nothing else, in
+ * one statement, so an edit or a completion made since the task was read is never undone or
+ * reopened. The new moment was worked out from the time of day read then; a row whose due time
+ * has changed since is left alone too. Null when nothing matched: gone, not this owner's, done,
+ * or its due time changed.
+ */
+export async function moveOpenTaskDue(
+  db: Db,
+  userId: string,
+  id: string,
+  due: { dueDate: string; dueTime: string | null; dueAt: Date },
+  now: Date,
+): Promise<Task | null> {
+  const [row] = await db
+    .update(tasks)
+    .set({ dueDate: due.dueDate, dueAt: due.dueAt, updatedAt: now })
+    .where(
+      and(
+        eq(tasks.id, id),
+        eq(tasks.userId, userId),
+        ne(tasks.status, "done"),
+        due.dueTime === null ? isNull(tasks.dueTime) : eq(tasks.dueTime, due.dueTime),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}

@@ -2,7 +2,8 @@ import { Hono, type Context } from "hono";
 import { DateTime } from "luxon";
 import { turnOffReminders } from "../db/reminder-prefs.js";
 import { isTokenUsed, taskForLink, userEmail, useToken } from "../db/email-actions.js";
-import { setTaskStatus, updateTask } from "../db/tasks.js";
+import type { Task } from "../db/schema.js";
+import { moveOpenTaskDue, setTaskStatus } from "../db/tasks.js";
 import type { HonoEnv } from "../deps.js";
 import { readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
@@ -45,6 +46,7 @@ emailRoutes.get("/action", async (c) => {
   const found = await taskForLink(c.var.db, check.userId, check.taskId);
   if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
   if (await isTokenUsed(c.var.db, check.nonce)) return alreadyUsed(c, check.taskId);
+  if (check.action === "tomorrow" && found.task.status === "done") return alreadyDone(c, found.task);
   const newDue = check.action === "tomorrow" ? movedToTomorrow(found.task, found.timezone, c.var.deps.clock.now()) : null;
   const label = newDue ? describeDue({ ...newDue, dueAt: newDue.dueAt, done: false }, c.var.deps.clock.now(), found.timezone).absolute : undefined;
   return c.render(<ActionConfirmPage token={token} task={found.task} action={check.action} newDue={label} />, { title: "Confirm" });
@@ -57,20 +59,44 @@ emailRoutes.post("/action", async (c) => {
   if (!check.ok) return linkProblem(c, check);
   const found = await taskForLink(c.var.db, check.userId, check.taskId);
   if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
+  // Refused before the link is used up: reopened later, the task can still be moved with it.
+  if (check.action === "tomorrow" && found.task.status === "done") return alreadyDone(c, found.task);
   if (!(await useToken(c.var.db, check.nonce, now))) return alreadyUsed(c, check.taskId);
 
   if (check.action === "done") {
     await setTaskStatus(c.var.db, check.userId, check.taskId, "done", now);
     return c.render(<ActionResultPage heading="Marked done" message={`“${found.task.title}” is done. Well done.`} taskId={check.taskId} />, { title: "Done" });
   }
+  // Only the due columns are written, and only while the task is open: whatever its owner changed
+  // since the read above (title, notes, priority, a completion) stays as they left it.
   const moved = movedToTomorrow(found.task, found.timezone, now);
-  const { title, notes, priority, status, remindersEnabled } = found.task;
-  await updateTask(c.var.db, check.userId, check.taskId, { title, notes, priority, status, remindersEnabled, ...moved }, now);
+  const task = await moveOpenTaskDue(c.var.db, check.userId, check.taskId, moved, now);
+  if (!task) return notMoved(c, check.userId, check.taskId);
   const label = describeDue({ ...moved, done: false }, now, found.timezone).absolute;
-  return c.render(<ActionResultPage heading="Moved to tomorrow" message={`“${found.task.title}” is now due ${label}.`} taskId={check.taskId} />, {
+  return c.render(<ActionResultPage heading="Moved to tomorrow" message={`“${task.title}” is now due ${label}.`} taskId={check.taskId} />, {
     title: "Moved",
   });
 });
+
+/** The task changed between the read and the move (completed, deleted, or its due time edited). */
+async function notMoved(c: Context<HonoEnv>, userId: string, taskId: string) {
+  const current = await taskForLink(c.var.db, userId, taskId);
+  if (!current) return linkProblem(c, { ok: false, reason: "invalid" });
+  if (current.task.status === "done") return alreadyDone(c, current.task);
+  c.status(409);
+  return c.render(
+    <ActionResultPage heading="This task changed" message="Its due time was changed after the email was sent, so it was not moved. Open the task to set its date." taskId={taskId} />,
+    { title: "Task changed" },
+  );
+}
+
+function alreadyDone(c: Context<HonoEnv>, task: Task) {
+  c.status(409);
+  return c.render(
+    <ActionResultPage heading="This task is already done" message={`“${task.title}” was marked done, so it was not moved. Reopen it first if it still needs doing.`} taskId={task.id} />,
+    { title: "Already done" },
+  );
+}
 
 /** Tomorrow in the owner's zone, keeping the time of day if the task has one. */
 function movedToTomorrow(task: { dueTime: string | null }, timezone: string, now: Date) {
