@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { consumeSendMessage } from "../src/reminders/queue.js";
+import { claimForSending } from "../src/db/outbox-queue.js";
+import { consumeSendMessage, enqueueSendable } from "../src/reminders/queue.js";
 import { runReminders } from "../src/reminders/scan.js";
 import { housekeepOutbox, sendPending } from "../src/reminders/send.js";
-import { at, dateRanges, MINUTE, outboxRow } from "./support/reminder-jobs.js";
+import { at, dateRanges, HOUR, MINUTE, outboxRow } from "./support/reminder-jobs.js";
 import { limitedQueue } from "./support/limited-queue.js";
 import { postmarkFixture } from "./support/postmark-fixture.js";
 import { makeTestApp } from "./support/test-app.js";
@@ -59,5 +60,27 @@ describe("the queue consumer", () => {
     expect(await housekeepOutbox(postmark(), nextDay)).toBeGreaterThanOrEqual(2);
     expect(await outboxRow(t, otherId!)).toMatchObject({ status: "expired" });
     expect(await outboxRow(t, mineId!)).toMatchObject({ status: "expired" });
+  });
+
+  it("needs no dead-letter queue: rows of a consumer that died holding them are enqueued again by the next cron run", async () => {
+    const day = nextRange();
+    const user = await queuedDigest(day);
+    const queued = at(`${day}T08:00`, "UTC");
+    await runReminders(postmark(), queued);
+    const ids = await idsOf(user);
+    // A consumer claims the rows and dies before sending (its message will run out of retries).
+    expect(await claimForSending(t.database.db, queued, ids.length, ids)).toHaveLength(1);
+
+    const whileHeld = limitedQueue();
+    await enqueueSendable(postmark(), whileHeld, new Date(queued.getTime() + MINUTE));
+    expect(whileHeld.calls.flat().flatMap((m) => m.body.ids)).not.toContain(ids[0]);
+
+    const nextHour = new Date(queued.getTime() + HOUR);
+    const nextCron = limitedQueue();
+    await enqueueSendable(postmark(), nextCron, nextHour);
+    expect(nextCron.calls.flat().flatMap((m) => m.body.ids)).toContain(ids[0]);
+    await consumeSendMessage(postmark(), limitedQueue(), { ids }, nextHour);
+    expect(pm.sentTo(user.email)).toHaveLength(1);
+    expect(await outboxRow(t, ids[0]!)).toMatchObject({ status: "sent" });
   });
 });
