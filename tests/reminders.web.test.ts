@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../src/db/schema.js";
+import { reminderOutbox, users } from "../src/db/schema.js";
 import { createPostmarkMailer } from "../src/email/postmark-mailer.js";
+import { sendPending } from "../src/reminders/send.js";
 import { location } from "./support/auth-helpers.js";
 import { checkedValues, isChecked, mailbox, nextReminderText, onlyMail, openMail, person, runJobs, addTask } from "./support/reminder-mail.js";
 import { formValue } from "./support/tasks.js";
-import { makeTestApp, textOf, type Browser } from "./support/test-app.js";
+import { APP_URL, makeTestApp, textOf, type Browser } from "./support/test-app.js";
 
 const t = await makeTestApp({ now: "2021-06-14T12:00:00Z" });
 // The same app, but sending through Postmark (a closed port: nothing is ever sent in these tests).
@@ -201,6 +202,58 @@ describe("task page: reminder panel", () => {
     expect(page).toContain("Reminders sent for this task");
     expect(page).toMatch(/When Email Delivery 14 Jun 2021, 08:30 Daily digest: “1 due soon” delivered to the mail service/);
     expect(page).toContain("Next reminder: 15 Jun 2021, 08:00");
+  });
+});
+
+describe("task page: delivery problems in plain words", () => {
+  /** The Delivery cell of the task page's only reminder row. */
+  async function deliveryShown(browser: Browser, taskId: string) {
+    const html = await (await browser.get(`/tasks/${taskId}`)).text();
+    const cells = [...html.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]!);
+    return { delivery: cells.at(-1), text: textOf(html) };
+  }
+
+  async function queuedReminder() {
+    t.clock.set("2021-06-14T08:30:00Z");
+    const { browser, userId } = await person(t);
+    const id = await addTask(browser, { title: "Renew lease", due_date: "2021-06-14" });
+    await runJobs(t, t.clock.now(), { send: false });
+    const [row] = await t.database.db.select({ id: reminderOutbox.id }).from(reminderOutbox).where(eq(reminderOutbox.userId, userId));
+    return { browser, taskId: id, outboxId: row!.id };
+  }
+
+  it("a failed connection says it will retry, without the error's wording", async () => {
+    const { browser, taskId, outboxId } = await queuedReminder();
+    // Only this row, through a Postmark client pointed at a closed port: the connection is refused.
+    const unreachable = { database: t.database, mailer: postmark.mailer, config: { appUrl: new URL(APP_URL) } };
+    expect((await sendPending(unreachable, t.clock.now(), { ids: [outboxId] })).retrying).toBe(1);
+    const [row] = await t.database.db.select().from(reminderOutbox).where(eq(reminderOutbox.id, outboxId));
+    expect(row!.lastError, "the detail is kept for operators").toMatch(/^Postmark request failed: /);
+
+    const shown = await deliveryShown(browser, taskId);
+    expect(shown.delivery).toBe("sending failed, will retry");
+    expect(shown.text).not.toContain(row!.lastError!);
+    expect(shown.text).not.toMatch(/Postmark|fetch failed|127\.0\.0\.1|ECONNREFUSED/);
+  });
+
+  it.each<[string, "pending" | "sending" | "sent" | "failed" | "suppressed" | "expired", string | null, string]>([
+    ["waiting", "pending", null, "waiting to send"],
+    ["a retry after a server error", "pending", "Postmark request failed (HTTP 503): upstream relay-7.mail.internal refused", "sending failed, will retry"],
+    ["being sent", "sending", null, "sending"],
+    ["sent", "sent", null, "delivered to the mail service"],
+    ["retries exhausted", "failed", "gave up after 6 attempts: Postmark request failed: connect ETIMEDOUT 10.20.0.7:443", "sending failed; gave up after several tries"],
+    ["a message Postmark refused", "failed", "Postmark 300: Invalid 'To' address: 'ada@mail.internal'", "not sent: the mail service refused this email"],
+    ["a refused request", "failed", "Postmark request failed (HTTP 401): Request does not contain a valid Server token.", "not sent: the mail service refused this email"],
+    ["an inactive recipient", "suppressed", "Postmark 406: You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ada@mail.internal.", "not sent: the address refused mail"],
+    ["reminders paused", "suppressed", "not sent: reminders are paused for this address", "not sent: reminders are paused for this address"],
+    ["reminders turned off", "failed", "not sent: reminders were turned off", "not sent: reminders were turned off"],
+    ["a day that ended during retries", "expired", "Postmark request failed: socket hang up at 10.20.0.7", "not sent before its day ended"],
+  ])("%s is shown as a plain status, never the stored error", async (_, status, lastError, expected) => {
+    const { browser, taskId, outboxId } = await queuedReminder();
+    await t.database.db.update(reminderOutbox).set({ status, lastError }).where(eq(reminderOutbox.id, outboxId));
+    const shown = await deliveryShown(browser, taskId);
+    expect(shown.delivery).toBe(expected);
+    expect(shown.text).not.toMatch(/Postmark|HTTP \d|10\.20\.0\.7|mail\.internal|ETIMEDOUT|token|socket/);
   });
 });
 

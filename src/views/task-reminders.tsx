@@ -4,14 +4,31 @@ import { nextReminder } from "../reminders/slots.js";
 
 type History = Awaited<ReturnType<typeof reminderHistory>>;
 
-const STATUS_TEXT: Record<string, string> = {
-  pending: "waiting to send",
-  sending: "sending",
-  sent: "delivered to the mail service",
-  failed: "failed",
-  suppressed: "not sent: address inactive",
-  expired: "not sent before its day ended",
-};
+/**
+ * What a person is told about a reminder's delivery: a plain state worked out from the row's
+ * status and which of our own failure kinds it records, never the stored error text. That text
+ * quotes Postmark and the network (hosts, addresses, HTTP details) and stays for operators in
+ * reminder_outbox.last_error.
+ */
+export function deliveryStatus(status: History[number]["status"], lastError: string | null): string {
+  switch (status) {
+    case "pending":
+      return lastError ? "sending failed, will retry" : "waiting to send";
+    case "sending":
+      return "sending";
+    case "sent":
+      return "delivered to the mail service";
+    case "expired":
+      return "not sent before its day ended";
+    case "suppressed":
+      // Queued while reminders were paused, or refused by Postmark as an inactive recipient (406).
+      return lastError?.startsWith("not sent: reminders are paused") ? "not sent: reminders are paused for this address" : "not sent: the address refused mail";
+    case "failed":
+      if (lastError?.startsWith("not sent: reminders were turned off")) return "not sent: reminders were turned off";
+      if (lastError?.startsWith("gave up after")) return "sending failed; gave up after several tries";
+      return "not sent: the mail service refused this email";
+  }
+}
 
 /** The task page's reminder panel: what comes next, and what was already sent for this task. */
 export function TaskReminders(props: { task: Task; user: User; history: History; now: Date }) {
@@ -52,10 +69,7 @@ export function TaskReminders(props: { task: Task; user: User; history: History;
                 <td>
                   {h.kind === "digest" ? "Daily digest" : "Task reminder"}: “{h.subject}”
                 </td>
-                <td>
-                  {STATUS_TEXT[h.status] ?? h.status}
-                  {h.status === "failed" && h.lastError ? ` (${h.lastError})` : ""}
-                </td>
+                <td>{deliveryStatus(h.status, h.lastError)}</td>
               </tr>
             ))}
           </tbody>
