@@ -39,11 +39,11 @@ describe("the Worker's queue use stays within Cloudflare's limits", () => {
       await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "0 * * * *" }), { ...env, EMAIL_QUEUE: queue as never }, ctx);
       await waitOnExecutionContext(ctx);
 
-      const enqueued = queue.calls.flat().flatMap((m) => m.body.ids);
+      const enqueued = queue.ids();
       const mine = new Set(seeded.map((r) => r.id));
       expect(enqueued.filter((id) => mine.has(id)).sort()).toEqual([...mine].sort());
       expect(new Set(enqueued).size).toBe(enqueued.length);
-      expect(queue.calls.every((call) => call.every((m) => m.body.ids.length <= 100))).toBe(true);
+      expect(queue.calls.every((call) => call.every((m) => !("ids" in m.body) || m.body.ids.length <= 100))).toBe(true);
       // 70 messages of about 3.9 KB cannot go in one call: the limits, not the count, cut them.
       expect(queue.calls.length).toBeGreaterThan(1);
     } finally {
@@ -67,6 +67,28 @@ describe("the Worker's queue use stays within Cloudflare's limits", () => {
       expect(retry).toHaveBeenCalledTimes(1);
       expect(retry.mock.calls[0]![0]!.delaySeconds).toBeGreaterThan(LEASE_MS / 1000);
     } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it("a scan continuation message is consumed: it scans, enqueues what is sendable and is acked", async () => {
+    const queue = limitedQueue(env.SINK_QUEUE);
+    const now = new Date();
+    const batch = createMessageBatch<SendMessage>("smarttask-email", [
+      { id: "continue", timestamp: now, attempts: 1, body: { scanAt: now.toISOString() } },
+      { id: "garbled", timestamp: now, attempts: 1, body: { scanAt: "not an instant" } },
+    ]);
+    const logs = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const ctx = createExecutionContext();
+    try {
+      await worker.queue(batch, { ...env, EMAIL_QUEUE: queue as never }, ctx);
+      const result = await getQueueResult(batch, ctx);
+      expect(result.explicitAcks).toEqual(["continue"]);
+      expect(result.retryMessages).toEqual([{ msgId: "garbled" }]);
+      expect(logs.mock.calls.map((c) => String(c[0])).some((line) => line.includes('"event":"reminders.scan_continued"'))).toBe(true);
+    } finally {
+      logs.mockRestore();
       errors.mockRestore();
     }
   });

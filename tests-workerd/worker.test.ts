@@ -94,9 +94,9 @@ describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
       [email],
     );
     expect(outbox!.status).toBe("pending");
-    const ids = sent.flatMap((m) => m.body.ids);
+    const ids = sent.flatMap((m) => ("ids" in m.body ? m.body.ids : []));
     expect(ids).toContain(outbox!.id);
-    expect(sent.every((m) => m.body.ids.length <= 100)).toBe(true);
+    expect(sent.every((m) => !("ids" in m.body) || m.body.ids.length <= 100)).toBe(true);
 
     // Deliver the same message twice, as a queue may: the outbox makes the second a no-op.
     for (let round = 0; round < 2; round++) {

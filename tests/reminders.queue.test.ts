@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { claimForSending } from "../src/db/outbox-queue.js";
-import { consumeSendMessage, enqueueSendable } from "../src/reminders/queue.js";
+import { consumeSendMessage, enqueueSendable, scanStep } from "../src/reminders/queue.js";
 import { runReminders } from "../src/reminders/scan.js";
 import { housekeepOutbox, sendPending } from "../src/reminders/send.js";
 import { at, dateRanges, HOUR, MINUTE, outboxRow } from "./support/reminder-jobs.js";
@@ -33,10 +33,10 @@ describe("the queue consumer", () => {
 
     expect(result).toMatchObject({ claimed: 3, retrying: 3 });
     expect(queue.calls).toHaveLength(1);
-    const delays = Object.fromEntries(queue.calls[0]!.map((m) => [m.body.ids[0], m.delaySeconds]));
+    const delays = Object.fromEntries(queue.calls[0]!.map((m) => ["ids" in m.body ? m.body.ids[0] : "", m.delaySeconds]));
     const [secondId, thirdId] = [...(await idsOf(second)), ...(await idsOf(third))];
     expect(delays).toEqual({ [firstId!]: 30 * 60, [secondId!]: 5 * 60, [thirdId!]: 5 * 60 });
-    expect(queue.calls[0]!.every((m) => m.body.ids.length === 1)).toBe(true);
+    expect(queue.ids()).toHaveLength(3);
   });
 
   it("leaves the table-wide housekeeping to the cron: a message touches only the rows it names", async () => {
@@ -73,14 +73,40 @@ describe("the queue consumer", () => {
 
     const whileHeld = limitedQueue();
     await enqueueSendable(postmark(), whileHeld, new Date(queued.getTime() + MINUTE));
-    expect(whileHeld.calls.flat().flatMap((m) => m.body.ids)).not.toContain(ids[0]);
+    expect(whileHeld.ids()).not.toContain(ids[0]);
 
     const nextHour = new Date(queued.getTime() + HOUR);
     const nextCron = limitedQueue();
     await enqueueSendable(postmark(), nextCron, nextHour);
-    expect(nextCron.calls.flat().flatMap((m) => m.body.ids)).toContain(ids[0]);
+    expect(nextCron.ids()).toContain(ids[0]);
     await consumeSendMessage(postmark(), limitedQueue(), { ids }, nextHour);
     expect(pm.sentTo(user.email)).toHaveLength(1);
     expect(await outboxRow(t, ids[0]!)).toMatchObject({ status: "sent" });
+  });
+
+  it("scans a bounded number of batches per invocation and continues the rest through the queue", async () => {
+    const day = nextRange();
+    const users = [];
+    for (let i = 0; i < 5; i++) users.push(await queuedDigest(day));
+    const scanAt = at(`${day}T08:00`, "UTC");
+    const bounds = { maxBatches: 1, batchSize: 2 };
+
+    // The cron's step, then one step per continuation message, as the consumer runs them.
+    const steps = [];
+    let queue = limitedQueue();
+    steps.push(await scanStep(postmark(), queue, scanAt, scanAt, bounds));
+    while (queue.continuations().length > 0) {
+      expect(queue.continuations()).toEqual([scanAt.toISOString()]);
+      const continued = new Date(queue.continuations()[0]!);
+      queue = limitedQueue();
+      steps.push(await scanStep(postmark(), queue, continued, new Date(scanAt.getTime() + steps.length * MINUTE), bounds));
+      expect(steps.length).toBeLessThan(10);
+    }
+
+    expect(steps.every((step) => step.usersScanned <= 2)).toBe(true);
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    for (const user of users) expect(await idsOf(user), user.email).toHaveLength(1);
+    // Across the steps, every user's digest was queued exactly once.
+    expect(steps.reduce((n, step) => n + step.emailsQueued, 0)).toBe(5);
   });
 });

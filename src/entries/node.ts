@@ -22,9 +22,8 @@ import { listenForRuns } from "./run-endpoint.js";
 /** The Node entry: reads the environment, builds the dependencies, serves the app and static/. */
 async function main() {
   const env = parseNodeEnv(process.env);
+  // A loopback APP_URL (the default, http://localhost:PORT) also accepts 127.0.0.1 and [::1] (same-origin.ts).
   const appUrl = appUrlOf(env);
-  // Without APP_URL the app is local: both spellings of loopback count as its own origin.
-  const extraOrigins = env.APP_URL ? [] : [`http://127.0.0.1:${env.PORT}`];
 
   const cleanups: (() => unknown)[] = [];
   if (!env.DATABASE_URL) {
@@ -48,7 +47,7 @@ async function main() {
   });
 
   const jobDeps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrl) };
-  const app = createApp({ ...jobDeps, clock: systemClock, passwords: passwordHasherOver(hashPool.compute), clientIp }, { extraOrigins });
+  const app = createApp({ ...jobDeps, clock: systemClock, passwords: passwordHasherOver(hashPool.compute), clientIp });
   const server = new Hono();
   // Node serves its own bytes (no CDN in front, unlike the Worker): compress pages, fragments, CSS and JS.
   server.use("*", compressResponses);

@@ -10,9 +10,8 @@ import { roundTripCounter, type Database } from "../db/database.js";
 import * as schema from "../db/schema.js";
 import { createDevMailer } from "../email/dev-mailer.js";
 import { createPostmarkMailer } from "../email/postmark-mailer.js";
-import { consumeSendMessage, enqueueSendable, RETRY_AFTER_FAILURE_SECONDS, type SendMessage } from "../reminders/queue.js";
+import { consumeSendMessage, RETRY_AFTER_FAILURE_SECONDS, scanStep, type SendMessage } from "../reminders/queue.js";
 import { housekeepOutbox } from "../reminders/send.js";
-import { runReminders } from "../reminders/scan.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
 import { errorForLog } from "../log.js";
 
@@ -65,6 +64,13 @@ function openWorkerDatabase(env: Env, connections: number): Database {
 
 const passwords = createPasswordHasher(loadArgon2);
 
+/**
+ * Scan batches (of 200 users) per invocation: the cron and each continuation message scan at most
+ * this many, then hand the rest to the next invocation through the queue, so the CPU time of one
+ * invocation stays bounded whatever the number of users (README, "How the Worker runs").
+ */
+const SCAN_BATCHES_PER_INVOCATION = 25;
+
 /** Everything a request or a cron run needs, built from the bindings for this invocation. */
 function jobDeps(env: Env, connections = 1) {
   const database = openWorkerDatabase(env, connections);
@@ -103,11 +109,10 @@ export default {
     const deps = jobDeps(checkedEnv(env), 2);
     const now = new Date(controller.scheduledTime);
     try {
-      const scan = await runReminders(deps, now);
       // Once per run, not per queue message: consumers skip rows this would expire or drop anyway.
       const expired = await housekeepOutbox(deps, now);
-      const enqueued = await enqueueSendable(deps, env.EMAIL_QUEUE, now);
-      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired, enqueued }));
+      const scan = await scanStep(deps, env.EMAIL_QUEUE, now, now, { maxBatches: SCAN_BATCHES_PER_INVOCATION });
+      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired }));
     } catch (err) {
       // Thrown on, the error would be logged by the runtime with its message: a failed query's
       // SQL and parameters. One line instead, and a failure that says no more.
@@ -118,13 +123,23 @@ export default {
       ctx.waitUntil(deps.database.close());
     }
   },
-  /** The queue consumer: each message names up to 100 outbox rows to claim and send. */
+  /** The queue consumer: a message names up to 100 outbox rows to send, or continues a scan. */
   async queue(batch, env, ctx) {
-    const deps = jobDeps(checkedEnv(env));
+    const continuesScan = batch.messages.some((m) => "scanAt" in m.body);
+    // A scan keeps two batches in flight: two connections when the batch holds a continuation.
+    const deps = jobDeps(checkedEnv(env), continuesScan ? 2 : 1);
     try {
       for (const message of batch.messages) {
         try {
-          await consumeSendMessage(deps, env.EMAIL_QUEUE, message.body, new Date());
+          const body = message.body;
+          if ("scanAt" in body) {
+            const scanAt = new Date(body.scanAt);
+            if (Number.isNaN(scanAt.getTime())) throw new Error("a scan message without a valid instant");
+            const step = await scanStep(deps, env.EMAIL_QUEUE, scanAt, new Date(), { maxBatches: SCAN_BATCHES_PER_INVOCATION });
+            console.log(JSON.stringify({ event: "reminders.scan_continued", scanAt: body.scanAt, ...step }));
+          } else {
+            await consumeSendMessage(deps, env.EMAIL_QUEUE, body, new Date());
+          }
           message.ack();
         } catch (err) {
           console.error(JSON.stringify({ event: "reminders.queue_error", message: errorForLog(err).message }));

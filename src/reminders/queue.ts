@@ -1,11 +1,19 @@
 import { LEASE_MS, retriesAmong, sendableIds } from "../db/outbox-queue.js";
 import type { JobDeps } from "./jobs.js";
+import { runReminders, type ScanResult } from "./scan.js";
 import { sendPending, type SendResult } from "./send.js";
 import { UUID } from "../tasks/cursor.js";
 
-/** A queue message names outbox rows; Cloudflare Queues messages stay small (≤ 100 ids, about 4 KB). */
-export interface SendMessage {
+/**
+ * A message on the email queue: send these outbox rows (≤ 100 ids, about 4 KB), or go on with the
+ * hourly scan of `scanAt` where the last invocation stopped.
+ */
+export type SendMessage = SendRows | ContinueScan;
+export interface SendRows {
   ids: string[];
+}
+export interface ContinueScan {
+  scanAt: string;
 }
 
 export const IDS_PER_MESSAGE = 100;
@@ -49,12 +57,31 @@ export async function enqueueSendable(deps: JobDeps, queue: SendQueue, now: Date
 }
 
 /**
+ * One bounded step of the hourly scan on the Worker: scans up to `maxBatches` batches of users for
+ * the run of `scanAt`, enqueues whatever can be sent now, and when users remain, enqueues a message
+ * that continues the scan in the next invocation. Each invocation's CPU time stays bounded however
+ * many users there are; the per-user scan markers make a repeated or redelivered step harmless.
+ */
+export async function scanStep(
+  deps: JobDeps,
+  queue: SendQueue,
+  scanAt: Date,
+  now: Date,
+  bounds: { maxBatches: number; batchSize?: number },
+): Promise<ScanResult & { enqueued: number; continued: boolean }> {
+  const scan = await runReminders(deps, scanAt, bounds);
+  const enqueued = await enqueueSendable(deps, queue, now);
+  if (scan.more) await queue.sendBatch([{ body: { scanAt: scanAt.toISOString() } }]);
+  return { ...scan, enqueued, continued: scan.more };
+}
+
+/**
  * The consumer: claims and sends exactly the rows a message names (the outbox decides what is
  * still to be sent, so a redelivered message sends nothing twice), then re-enqueues the rows that
  * wait for a retry, each with the delay its backoff asks for, all in one call where the limits
  * allow. The table-wide housekeeping is left to the cron run.
  */
-export async function consumeSendMessage(deps: JobDeps, queue: SendQueue, message: SendMessage, now: Date): Promise<SendResult> {
+export async function consumeSendMessage(deps: JobDeps, queue: SendQueue, message: SendRows, now: Date): Promise<SendResult> {
   const ids = message.ids.filter((id) => UUID.test(id)).slice(0, IDS_PER_MESSAGE);
   const result = await sendPending(deps, now, { ids, limit: ids.length, housekeeping: false });
   if (result.retrying > 0) {

@@ -11,6 +11,10 @@ export function limitedQueue(forward?: SendQueue) {
   const calls: QueuedMessage[][] = [];
   return {
     calls,
+    /** Every outbox id enqueued, in order. */
+    ids: () => calls.flat().flatMap((m) => ("ids" in m.body ? m.body.ids : [])),
+    /** The scan continuations enqueued (their scan instants). */
+    continuations: () => calls.flat().flatMap((m) => ("scanAt" in m.body ? [m.body.scanAt] : [])),
     async sendBatch(messages: QueuedMessage[]) {
       const bytes = messages.reduce((n, m) => n + new TextEncoder().encode(JSON.stringify(m.body)).length + 100, 0);
       if (messages.length > 100) throw new Error(`sendBatch of ${messages.length} messages: the limit is 100`);
