@@ -1,7 +1,7 @@
 // `npm run dev`: SmartTask as a Worker in workerd (wrangler dev), with everything it needs locally.
 // With DATABASE_URL unset it serves the embedded database over the wire protocol; either way it
 // starts the WebSocket-to-TCP proxy for the Neon driver, applies migrations, and prints the URL.
-// The cron can be triggered with: curl "http://localhost:8787/cdn-cgi/handler/scheduled?cron=0+*+*+*+*"
+// The cron can be triggered with: curl "http://127.0.0.1:8787/cdn-cgi/handler/scheduled?cron=0+*+*+*+*"
 // Ctrl-C stops everything it started.
 import { spawn } from "node:child_process";
 import { lockDataDir } from "../src/entries/data-dir.js";
@@ -13,6 +13,9 @@ const port = Number(process.env.PORT ?? 8787);
 const pgPort = Number(process.env.DEV_PG_PORT ?? 54329);
 const dataDir = process.env.DATA_DIR ?? "./.data";
 const stops: (() => unknown)[] = [];
+// wrangler listens on 127.0.0.1 and prints that address, so APP_URL names it too (links in mail,
+// the printed URL); localhost and [::1] on this port pass the same-origin check as well.
+const appUrl = `http://127.0.0.1:${port}`;
 
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
@@ -37,13 +40,15 @@ async function main() {
     [
       "wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled",
       "--var", `DATABASE_URL:${databaseUrl}`,
+      // NEON_WS_PROXY is also what marks local development: the Worker then allows an http
+      // APP_URL and, without POSTMARK_SERVER_TOKEN, keeps mail in /dev/mailbox (worker-env.ts).
       "--var", `NEON_WS_PROXY:127.0.0.1:${proxy.port}`,
-      "--var", `APP_URL:http://localhost:${port}`,
+      "--var", `APP_URL:${appUrl}`,
     ],
     { stdio: "inherit" },
   );
   stops.unshift(() => wrangler.kill("SIGINT"));
-  console.log(`SmartTask (Worker) on http://localhost:${port} — database ${process.env.DATABASE_URL ? "from DATABASE_URL" : `embedded in ${dataDir}`}`);
+  console.log(`SmartTask (Worker) on ${appUrl} — database ${process.env.DATABASE_URL ? "from DATABASE_URL" : `embedded in ${dataDir}`}`);
   wrangler.on("exit", () => void stop(0));
 }
 
