@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../scripts/embedded-postgres.js";
+import type { Database } from "../src/db/database.js";
 import { openNodeDatabase } from "../src/db/node-database.js";
 import { devMailbox, tasks, users } from "../src/db/schema.js";
 import { dueMoment } from "../src/tasks/due.js";
@@ -37,7 +38,7 @@ async function freePort(): Promise<number> {
 /** The environment of a child: this one's (PATH and all) without anything that would choose its database or mail. */
 function childEnv(env: Record<string, string>) {
   const base = { ...process.env };
-  for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "APP_URL", "DATA_DIR", "PORT", "NODE_OPTIONS", "POSTMARK_SERVER_TOKEN", "SIGNING_SECRET", "REMINDERS"]) delete base[name];
+  for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "APP_URL", "DATA_DIR", "PORT", "HOST", "TRUST_PROXY", "TRUSTED_PROXIES", "NODE_OPTIONS", "POSTMARK_SERVER_TOKEN", "SIGNING_SECRET", "REMINDERS"]) delete base[name];
   return { ...base, ...env };
 }
 
@@ -77,7 +78,7 @@ async function startServer(dataDir: string) {
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(gone, `the server stopped: ${server.err()}`).toBe(false);
-  return { port, origin: `http://localhost:${port}`, stop };
+  return { port, origin: `http://localhost:${port}`, stop, err: server.err };
 }
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -135,12 +136,28 @@ describe("npm run reminders, on the embedded database", () => {
   });
 
   it("the server's run endpoint refuses a request without its secret or with a wrong one", { timeout: SLOW }, async () => {
-    const url = `http://127.0.0.1:${server.port}/internal/reminders/run`;
+    const { runUrl: url } = JSON.parse(readFileSync(join(dataDir, "control.json"), "utf8")) as { runUrl: string };
     const body = JSON.stringify({ now: NEXT_DAY });
     for (const secret of [undefined, "", "wrong", "0".repeat(64)]) {
       const headers: Record<string, string> = { "content-type": "application/json", ...(secret === undefined ? {} : { "x-smarttask-run-secret": secret }) };
       const res = await fetch(url, { method: "POST", headers, body });
       expect(res.status).toBe(403);
+    }
+    expect(await mailbox(server, cookie)).toEqual(["2 due soon"]);
+  });
+
+  it("the run endpoint is on its own loopback listener: the public port answers 404 for /internal/*, even with the secret", { timeout: SLOW }, async () => {
+    const control = JSON.parse(readFileSync(join(dataDir, "control.json"), "utf8")) as { runUrl: string; secret: string };
+    const internal = new URL(control.runUrl);
+    expect(internal.hostname).toBe("127.0.0.1");
+    expect(internal.port).not.toBe(String(server.port));
+    for (const path of ["/internal/reminders/run", "/internal/anything"]) {
+      const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-smarttask-run-secret": control.secret, origin: server.origin },
+        body: JSON.stringify({ now: NEXT_DAY }),
+      });
+      expect(res.status).toBe(404);
     }
     expect(await mailbox(server, cookie)).toEqual(["2 due soon"]);
   });
@@ -209,5 +226,80 @@ describe("npm run reminders, with DATABASE_URL", () => {
       const mail = await database.db.select().from(devMailbox).where(eq(devMailbox.toAddress, email));
       expect(mail.map((m) => m.subject)).toEqual(["1 due soon"]);
     }
+  });
+});
+
+/**
+ * Makes the reminder outbox refuse rows for people whose email starts with "cli-refused-", so a
+ * run fails inside the statement that carries addresses and signed links as parameters (other
+ * files sharing the database are untouched).
+ */
+async function refuseMarkedOutboxRows(database: Database) {
+  await database.db.execute(sql.raw(`
+    create or replace function cli_test_refuse_outbox() returns trigger language plpgsql as $$
+    begin
+      if exists (select 1 from users where id = new.user_id and email like 'cli-refused-%') then
+        raise exception 'outbox refused this row';
+      end if;
+      return new;
+    end $$`));
+  await database.db.execute(sql.raw("drop trigger if exists cli_test_refuse_outbox on reminder_outbox"));
+  await database.db.execute(sql.raw("create trigger cli_test_refuse_outbox before insert on reminder_outbox for each row execute function cli_test_refuse_outbox()"));
+}
+
+/** A person with a task due the next day, whose reminder the outbox will refuse. */
+async function refusedPerson(database: Database, now: Date) {
+  const email = `cli-refused-${crypto.randomUUID()}@example.com`;
+  const [user] = await database.db.insert(users).values({ email, name: "Pat", passwordHash: "x", timezone: "UTC", createdAt: now, updatedAt: now }).returning();
+  const dueDate = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+  await database.db.insert(tasks).values({ userId: user!.id, title: "Secret project", dueDate, dueAt: dueMoment(dueDate, null, "UTC"), createdAt: now, updatedAt: now });
+  return email;
+}
+
+/** One line naming the database's own error, and nothing of the statement: no SQL, no address, no link. */
+function expectRedactedFailure(result: { code: number | null; stdout: string; stderr: string }, email: string) {
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^Reminders run failed: .*outbox refused this row/);
+  for (const leak of [email, "Failed query", "insert into", "params", "/email/", "Secret project"]) expect(result.stderr).not.toContain(leak);
+  expect(result.stdout).not.toContain(email);
+}
+
+describe("npm run reminders, a run that fails inside a statement", () => {
+  // 08:30 UTC, the default reminder hour, in 1991 so nothing else in a shared database is due.
+  const NOW = new Date("1991-03-04T08:30:00Z");
+
+  it("on the embedded database, run here or handed to the server, prints one redacted line (and so does the server)", { timeout: SLOW }, async () => {
+    const dataDir = tempDir();
+    const database = await openNodeDatabase({ dataDir });
+    await refuseMarkedOutboxRows(database);
+    const email = await refusedPerson(database, NOW);
+    await database.close();
+
+    expectRedactedFailure(await reminders(["--now", NOW.toISOString()], { DATA_DIR: dataDir }), email);
+
+    const server = await startServer(dataDir);
+    const handed = await reminders(["--now", NOW.toISOString()], { DATA_DIR: dataDir });
+    expectRedactedFailure(handed, email);
+    expect(handed.stderr).toMatch(/running server \(pid \d+\)/);
+    await server.stop();
+    for (const leak of [email, "Failed query", "/email/", "Secret project"]) expect(server.err()).not.toContain(leak);
+    expect(server.err()).toContain("outbox refused this row");
+  });
+
+  it("with DATABASE_URL, prints one redacted line", { timeout: SLOW }, async () => {
+    let url = process.env.TEST_DATABASE_URL;
+    if (!url) {
+      const embedded = await startEmbeddedPostgres({ dataDir: ":memory:", port: await freePort() });
+      cleanups.push(() => embedded.stop());
+      url = embedded.url;
+    }
+    const database = await openNodeDatabase({ url, migrate: false });
+    cleanups.push(() => database.close());
+    await refuseMarkedOutboxRows(database);
+    cleanups.push(() => database.db.execute(sql.raw("drop trigger if exists cli_test_refuse_outbox on reminder_outbox")));
+    const email = await refusedPerson(database, NOW);
+    expectRedactedFailure(await reminders(["--now", NOW.toISOString()], { DATABASE_URL: url, DATA_DIR: tempDir() }), email);
   });
 });

@@ -1,4 +1,6 @@
 import { availableParallelism } from "node:os";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
 import { PasswordHasherBusy, type Argon2Compute } from "./password.js";
 
@@ -19,6 +21,8 @@ export interface HashPool {
   compute: Argon2Compute;
   threads: number;
   maxQueue: number;
+  /** Resolves once a thread has hashed (the WebAssembly compiled); rejects when no thread can start. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,8 +32,8 @@ export interface HashPool {
  */
 export function createHashPool({ threads = defaultHashThreads(), maxQueue = threads * QUEUE_PER_THREAD }: { threads?: number; maxQueue?: number } = {}): HashPool {
   const pool = new Tinypool({
-    // TypeScript: the thread inherits this process's flags, so under tsx (`npm start`) it loads it too.
-    filename: new URL("./hash-worker.ts", import.meta.url).href,
+    // This file's sibling, loaded by the thread as this file was (.ts under tsx, which the thread inherits).
+    filename: new URL(`./argon2-node${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     maxQueue,
@@ -41,5 +45,18 @@ export function createHashPool({ threads = defaultHashThreads(), maxQueue = thre
       if (err instanceof Error && err.message === "Task queue is at limit") throw new PasswordHasherBusy(retryAfterSeconds);
       throw err;
     }) as Promise<Uint8Array>;
-  return { compute, threads, maxQueue, close: () => pool.destroy() };
+  // A thread that fails to load emits "error" on the pool (unheard, it would crash the process) and
+  // leaves the queue waiting: ready() reports it at start, later ones are logged.
+  let failed: ((err: Error) => void) | undefined;
+  pool.on("error", (err: Error) => {
+    if (failed) failed(err);
+    else console.error(JSON.stringify({ event: "auth.hash_thread_error", message: err.message }));
+  });
+  const ready = () =>
+    new Promise<void>((resolve, reject) => {
+      failed = reject;
+      const warmUp = { password: new Uint8Array(8), salt: new Uint8Array(16), params: { memorySize: 8, passes: 1, parallelism: 1, tagLength: 32 } };
+      compute(warmUp).then(() => resolve(), reject);
+    }).finally(() => (failed = undefined));
+  return { compute, threads, maxQueue, ready, close: () => pool.destroy() };
 }
