@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { reminderOutbox, users } from "../src/db/schema.js";
 import { createPostmarkMailer } from "../src/email/postmark-mailer.js";
 import { sendPending } from "../src/reminders/send.js";
@@ -226,9 +226,18 @@ describe("task page: delivery problems in plain words", () => {
     const { browser, taskId, outboxId } = await queuedReminder();
     // Only this row, through a Postmark client pointed at a closed port: the connection is refused.
     const unreachable = { database: t.database, mailer: postmark.mailer, config: { appUrl: new URL(APP_URL) } };
-    expect((await sendPending(unreachable, t.clock.now(), { ids: [outboxId] })).retrying).toBe(1);
+    const log = vi.spyOn(console, "log");
+    let logged: unknown[];
+    try {
+      expect((await sendPending(unreachable, t.clock.now(), { ids: [outboxId] })).retrying).toBe(1);
+    } finally {
+      logged = log.mock.calls.map(([line]) => JSON.parse(String(line)));
+      log.mockRestore();
+    }
     const [row] = await t.database.db.select().from(reminderOutbox).where(eq(reminderOutbox.id, outboxId));
     expect(row!.lastError, "the detail is kept for operators").toMatch(/^Postmark request failed: /);
+    const batch = logged.find((entry) => (entry as { event?: string }).event === "reminders.batch_sent");
+    expect(batch, "the detail is logged").toMatchObject({ size: 1, pending: 1, errors: [row!.lastError] });
 
     const shown = await deliveryShown(browser, taskId);
     expect(shown.delivery).toBe("sending failed, will retry");

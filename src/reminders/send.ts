@@ -3,6 +3,7 @@ import type { OutboxRow } from "../db/schema.js";
 import { pauseReminders } from "../db/reminder-prefs.js";
 import { DEFAULT_EMAIL } from "../config.js";
 import { MAX_BATCH, type OutgoingEmail, type SendOutcome } from "../email/mailer.js";
+import { errorForLog } from "../log.js";
 import type { JobDeps } from "./jobs.js";
 
 const MINUTE = 60 * 1000;
@@ -60,7 +61,7 @@ export async function sendPending(
       } else result.failed++;
     }
     await pauseReminders(db, [...inactive], INACTIVE_REASON);
-    console.log(JSON.stringify({ event: "reminders.batch_sent", size: chunk.length, ...countBy(records) }));
+    console.log(JSON.stringify({ event: "reminders.batch_sent", size: chunk.length, ...countBy(records), ...errorsOf(records) }));
   }
   return result;
 }
@@ -110,6 +111,15 @@ export function toMessage(deps: JobDeps, row: OutboxRow): OutgoingEmail {
       { Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click" },
     ],
   };
+}
+
+/**
+ * What went wrong in a batch, for operators: people see only a plain status on the task page, never
+ * this text. At most 3 distinct messages, each one bounded line.
+ */
+function errorsOf(records: SendRecord[]): { errors?: string[] } {
+  const errors = [...new Set(records.flatMap((r) => (r.error ? [errorForLog(new Error(r.error)).message] : [])))].slice(0, 3);
+  return errors.length ? { errors } : {};
 }
 
 function countBy(records: SendRecord[]) {
