@@ -41,3 +41,11 @@ function oneLine(text: string): string {
     .trim();
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE)}…` : flat;
 }
+
+/**
+ * A security event (a failed or refused sign-in): one JSON line marked `security: true`, so a log
+ * pipeline can alert on them. Callers pass digests and keys, never a password, token or raw email.
+ */
+export function logSecurityEvent(event: string, fields: Record<string, string | number | boolean | null>): void {
+  console.log(JSON.stringify({ event, security: true, ...fields }));
+}

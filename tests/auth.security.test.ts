@@ -244,3 +244,38 @@ describe("CSRF: state changes only from our own origin", () => {
     expect(await isSignedIn(b)).toBe(true);
   });
 });
+
+describe("passwords never go into a page", () => {
+  it("registration errors bring back every field but the password", async () => {
+    const secret = `Unguessable-${crypto.randomUUID()}`;
+    const res = await t.browser().post("/register", { name: "Ada", email: "not-an-email", password: secret, timezone: "UTC" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('value="not-an-email"');
+    expect(html).not.toContain(secret);
+  });
+
+  it("a taken address answers without the password either", async () => {
+    const { email } = await t.browser(uniqueIp()).register();
+    const secret = `Unguessable-${crypto.randomUUID()}`;
+    const res = await t.browser().post("/register", { name: "Ada", email, password: secret, timezone: "UTC" });
+    expect(res.status).toBe(422);
+    expect(await res.text()).not.toContain(secret);
+  });
+
+  it("a failed or refused login page keeps the email and drops the password", async () => {
+    const b = t.browser(uniqueIp());
+    const email = uniqueEmail();
+    const secret = `Unguessable-${crypto.randomUUID()}`;
+    for (let i = 0; i < 10; i++) {
+      const res = await b.post("/login", { email, password: secret });
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(html).toContain(`value="${email}"`);
+      expect(html).not.toContain(secret);
+    }
+    const limited = await b.post("/login", { email, password: secret });
+    expect(limited.status).toBe(429);
+    expect(await limited.text()).not.toContain(secret);
+  });
+});

@@ -20,6 +20,15 @@ export function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase();
 }
 
+/**
+ * The account a login attempt names, as login limits and device cookies key it: the normalised
+ * address, without NUL bytes (PostgreSQL refuses them in text; such a login was a 500) and capped,
+ * so a junk 60 KiB "email" cannot bloat the failures table (no real address is that long).
+ */
+export function loginAccountKey(raw: string): string {
+  return normalizeEmail(raw).replaceAll("\u0000", "\ufffd").slice(0, 320);
+}
+
 const emailSchema = z.email();
 
 export function registerFormFrom(body: FormBody): RegisterForm {

@@ -3,38 +3,47 @@ import { rowsOf, type Db } from "./database.js";
 import { loginFailures, sessions } from "./schema.js";
 import type { SessionRow } from "./sessions.js";
 
-export interface FailureWindowCounts {
-  pair: { count: number; oldest: Date | null };
-  account: { count: number; oldest: Date | null };
-  ip: { count: number; oldest: Date | null };
+/** Who an attempt is counted under: the account key, the network key, and the device id of a valid device cookie. */
+export interface FailureKey {
+  account: string;
+  network: string;
+  device: string | null;
 }
 
-/** Counts recent failures for this account+address, this account, and this address in one round trip. */
-export async function countRecentFailures(
-  db: Db,
-  key: { account: string; ip: string },
-  since: { pair: Date; account: Date; ip: Date },
-): Promise<FailureWindowCounts> {
+export type FailureWindow = "pair" | "account" | "network" | "device";
+export type FailureWindowCounts = Record<FailureWindow, { count: number; oldest: Date | null }>;
+
+/**
+ * Counts recent failures in one round trip: for this account from this network (`pair`), this
+ * account, this network, and this account from this device. A device's rows are a subset of its
+ * account's, so the statement reads only the account's and the network's rows.
+ */
+export async function countRecentFailures(db: Db, key: FailureKey, since: Record<FailureWindow, Date>): Promise<FailureWindowCounts> {
   const f = loginFailures;
-  const pairCond = sql`${f.account} = ${key.account} and ${f.ip} = ${key.ip} and ${f.createdAt} > ${since.pair}`;
+  const pairCond = sql`${f.account} = ${key.account} and ${f.ip} = ${key.network} and ${f.createdAt} > ${since.pair}`;
   const accountCond = sql`${f.account} = ${key.account} and ${f.createdAt} > ${since.account}`;
-  const ipCond = sql`${f.ip} = ${key.ip} and ${f.createdAt} > ${since.ip}`;
+  const networkCond = sql`${f.ip} = ${key.network} and ${f.createdAt} > ${since.network}`;
+  // Without a device the condition matches nothing (`device = null` is never true).
+  const deviceCond = sql`${f.account} = ${key.account} and ${f.device} = ${key.device} and ${f.createdAt} > ${since.device}`;
   const [row] = await db
     .select({
       pairCount: sql<number>`count(*) filter (where ${pairCond})`.mapWith(Number),
       pairOldest: sql<string | null>`min(${f.createdAt}) filter (where ${pairCond})`,
       accountCount: sql<number>`count(*) filter (where ${accountCond})`.mapWith(Number),
       accountOldest: sql<string | null>`min(${f.createdAt}) filter (where ${accountCond})`,
-      ipCount: sql<number>`count(*) filter (where ${ipCond})`.mapWith(Number),
-      ipOldest: sql<string | null>`min(${f.createdAt}) filter (where ${ipCond})`,
+      networkCount: sql<number>`count(*) filter (where ${networkCond})`.mapWith(Number),
+      networkOldest: sql<string | null>`min(${f.createdAt}) filter (where ${networkCond})`,
+      deviceCount: sql<number>`count(*) filter (where ${deviceCond})`.mapWith(Number),
+      deviceOldest: sql<string | null>`min(${f.createdAt}) filter (where ${deviceCond})`,
     })
     .from(f)
-    .where(sql`(${accountCond}) or (${ipCond})`);
+    .where(sql`(${accountCond}) or (${networkCond})`);
   const date = (v: string | Date | null | undefined) => (v == null ? null : new Date(v));
   return {
     pair: { count: row?.pairCount ?? 0, oldest: date(row?.pairOldest) },
     account: { count: row?.accountCount ?? 0, oldest: date(row?.accountOldest) },
-    ip: { count: row?.ipCount ?? 0, oldest: date(row?.ipOldest) },
+    network: { count: row?.networkCount ?? 0, oldest: date(row?.networkOldest) },
+    device: { count: row?.deviceCount ?? 0, oldest: date(row?.deviceOldest) },
   };
 }
 
@@ -42,13 +51,13 @@ export async function countRecentFailures(
  * Records a failure and, in the same statement, forgets this account's failures older than `forgetBefore`.
  * Returns the new row's id, for withdrawFailure.
  */
-export async function recordFailure(db: Db, key: { account: string; ip: string }, now: Date, forgetBefore: Date): Promise<string> {
+export async function recordFailure(db: Db, key: FailureKey, now: Date, forgetBefore: Date): Promise<string> {
   const result = await db.execute(sql`
     with forgotten as (
       delete from ${loginFailures}
       where ${loginFailures.account} = ${key.account} and ${loginFailures.createdAt} < ${forgetBefore}
     )
-    insert into ${loginFailures} (account, ip, created_at) values (${key.account}, ${key.ip}, ${now}) returning id`);
+    insert into ${loginFailures} (account, ip, device, created_at) values (${key.account}, ${key.network}, ${key.device}, ${now}) returning id`);
   const [row] = rowsOf<{ id: string | number | bigint }>(result);
   return String(row!.id);
 }
@@ -58,20 +67,39 @@ export async function withdrawFailure(db: Db, id: string): Promise<void> {
 }
 
 /**
- * A successful sign-in, in a single statement: stores the new session, clears the failures from
- * that address (the owner starts fresh there, and the attempt's own claim goes with them) and ends
- * the browser's previous session, if it sent one.
+ * Forgets failures older than `before`, at most `limit` of them, in one statement, and answers how
+ * many went. Rows are otherwise pruned only for an account that is tried again; this is the
+ * hourly sweep for all the others. Old rows sit early in the heap, so the scan stops soon after
+ * `limit` matches; a backlog beyond it goes on the next run.
+ */
+export async function pruneFailuresBefore(db: Db, before: Date, limit: number): Promise<number> {
+  const result = await db.execute(sql`
+    with gone as (
+      delete from ${loginFailures}
+      where ${loginFailures.id} in (select id from ${loginFailures} where ${loginFailures.createdAt} < ${before} limit ${limit})
+      returning 1
+    )
+    select count(*)::int as pruned from gone`);
+  const [row] = rowsOf<{ pruned: number | string }>(result);
+  return Number(row?.pruned ?? 0);
+}
+
+/**
+ * A successful sign-in, in a single statement: stores the new session, clears the account's
+ * failures from that network and from that device (the owner starts fresh there, and the
+ * attempt's own claim goes with them) and ends the browser's previous session, if it sent one.
  */
 export async function startSessionAfterLogin(
   db: Db,
-  key: { account: string; ip: string },
+  key: FailureKey,
   previous: { id: string; secretHash: string } | null,
   session: SessionRow,
 ): Promise<void> {
+  const f = loginFailures;
   await db.execute(sql`
     with cleared as (
-      delete from ${loginFailures}
-      where ${loginFailures.account} = ${key.account} and ${loginFailures.ip} = ${key.ip}
+      delete from ${f}
+      where ${f.account} = ${key.account} and (${f.ip} = ${key.network} or ${f.device} = ${key.device})
     ), ended as (
       delete from ${sessions} where ${sessions.id} = ${previous?.id ?? ""} and ${sessions.secretHash} = ${previous?.secretHash ?? ""}
     )

@@ -3,6 +3,7 @@ import { runReminders, type ScanResult } from "../reminders/scan.js";
 import { sendPending, type SendResult } from "../reminders/send.js";
 import type { JobDeps } from "../reminders/jobs.js";
 import { errorForLog } from "../log.js";
+import { pruneLoginFailures } from "../auth/rate-limit.js";
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
@@ -36,7 +37,9 @@ export function runReminderJobs(deps: JobDeps, now: Date): Promise<{ now: string
       scan.more = next.more;
     }
     const send = await sendPending(deps, now);
-    console.log(JSON.stringify({ event: "reminders.run", now: now.toISOString(), ...scan, ...send }));
+    // The hourly job also sweeps failed logins past every limit's window (the Worker's cron does too).
+    const loginFailuresPruned = await pruneLoginFailures(deps.database.db, now);
+    console.log(JSON.stringify({ event: "reminders.run", now: now.toISOString(), ...scan, ...send, loginFailuresPruned }));
     return { now: now.toISOString(), scan, send };
   });
   running = run.catch(() => undefined);

@@ -14,6 +14,7 @@ import { consumeSendMessage, RETRY_AFTER_FAILURE_SECONDS, scanStep, type SendMes
 import { housekeepOutbox } from "../reminders/send.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
 import { errorForLog } from "../log.js";
+import { pruneLoginFailures } from "../auth/rate-limit.js";
 
 // workerd refuses to compile WebAssembly from bytes at run time, so the .wasm files are imported
 // as modules (wrangler bundles them compiled) and only instantiated here.
@@ -112,7 +113,8 @@ export default {
       // Once per run, not per queue message: consumers skip rows this would expire or drop anyway.
       const expired = await housekeepOutbox(deps, now);
       const scan = await scanStep(deps, env.EMAIL_QUEUE, now, now, { maxBatches: SCAN_BATCHES_PER_INVOCATION });
-      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired }));
+      const loginFailuresPruned = await pruneLoginFailures(deps.database.db, now);
+      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired, loginFailuresPruned }));
     } catch (err) {
       // Thrown on, the error would be logged by the runtime with its message: a failed query's
       // SQL and parameters. One line instead, and a failure that says no more.

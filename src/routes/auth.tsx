@@ -1,13 +1,16 @@
 import { Hono } from "hono";
 import {
   emailError,
+  loginAccountKey,
   normalizeEmail,
   registerFormFrom,
   validateRegistration,
   type FormErrors,
   type RegisterForm,
 } from "../auth/account-input.js";
-import { claimLoginAttempt } from "../auth/rate-limit.js";
+import { accountDigest, issueDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie.js";
+import { networkKey } from "../auth/network-key.js";
+import { claimLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
 import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
 import { startSessionAfterLogin } from "../db/login-failures.js";
@@ -17,6 +20,7 @@ import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
 import { safeNext } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
+import { logSecurityEvent } from "../log.js";
 import { LoginPage, RegisterPage } from "../views/auth-pages.js";
 
 /**
@@ -31,7 +35,7 @@ export const authRoutes = new Hono<HonoEnv>();
 
 authRoutes.get("/register", (c) => {
   if (c.var.user) return c.redirect("/tasks", 303);
-  return c.render(<RegisterPage form={{ name: "", email: "", password: "", timezone: "UTC" }} errors={{}} />, { title: "Register" });
+  return c.render(<RegisterPage form={{ name: "", email: "", timezone: "UTC" }} errors={{}} />, { title: "Register" });
 });
 
 authRoutes.post("/register", async (c) => {
@@ -39,8 +43,8 @@ authRoutes.post("/register", async (c) => {
   const form = registerFormFrom(await readForm(c.req.raw));
   const errors = validateRegistration(form);
   const again = (errs: FormErrors<RegisterForm>, status: 422) => {
-    // The password is shown again only when it was not the problem, so nothing typed is lost.
-    const kept = { ...form, password: errs.password ? "" : form.password };
+    // Every typed value comes back except the password: a password never goes into a page.
+    const { password: _password, ...kept } = form;
     c.header("Cache-Control", "no-store");
     c.status(status);
     return c.render(<RegisterPage form={kept} errors={errs} />, { title: "Register" });
@@ -59,6 +63,8 @@ authRoutes.post("/register", async (c) => {
 
   const session = await createSession(db, user.id, now);
   writeSessionCookie(c, deps.config, session.token, session.expiresAt);
+  // Registering is this browser's first sign-in: it is trusted from now on (see device-cookie.ts).
+  await issueDeviceCookie(c, deps, loginAccountKey(form.email), now);
   console.log(JSON.stringify({ event: "auth.registered", userId: user.id }));
   return c.redirect("/tasks", 303);
 });
@@ -74,22 +80,29 @@ authRoutes.post("/login", async (c) => {
   const body = await readForm(c.req.raw);
   const email = normalizeEmail(field(body, "email"));
   // Only an address registration would accept can name an account; anything else is an unknown one.
-  // PostgreSQL refuses NUL bytes in text (such a login was a 500), so the limits' key goes without them.
   const account = emailError(email) ? null : email;
   const password = field(body, "password");
   const next = safeNext(field(body, "next"));
-  // Capped so a junk 60 KiB "email" cannot bloat the failures table; no real address is that long.
-  const key = { account: email.replaceAll("\u0000", "\ufffd").slice(0, 320), ip: deps.clientIp(c).slice(0, 64) };
   const now = deps.clock.now();
+  const accountKey = loginAccountKey(field(body, "email"));
+  const device = await readDeviceCookie(c, deps, accountKey, now);
+  const key = { account: accountKey, network: networkKey(deps.clientIp(c)), device: device.state === "valid" ? device.deviceId : null };
   const page = (error: string) => c.render(<LoginPage email={field(body, "email")} next={next} error={error} />, { title: "Log in" });
+  const securityEvent = async (event: string, claim: LoginClaim) =>
+    logSecurityEvent(event, {
+      account: await accountDigest(accountKey),
+      network: key.network,
+      deviceCookie: deviceCookieForLog(device, claim),
+      ...(claim.retryAfter !== null && { retryAfter: claim.retryAfter }),
+    });
 
   // Recorded as a failure before the password is checked, so parallel guesses cannot outrun the limits.
-  const retryAfter = await claimLoginAttempt(db, key, now);
-  if (retryAfter !== null) {
-    c.header("Retry-After", String(retryAfter));
+  const claim = await claimLoginAttempt(db, key, now);
+  if (claim.retryAfter !== null) {
+    c.header("Retry-After", String(claim.retryAfter));
     c.status(429);
-    const minutes = Math.ceil(retryAfter / 60);
-    console.log(JSON.stringify({ event: "auth.login_limited", retryAfter }));
+    const minutes = Math.ceil(claim.retryAfter / 60);
+    await securityEvent("auth.login_limited", claim);
     return page(`Too many failed attempts. For your account's safety, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`);
   }
 
@@ -98,6 +111,7 @@ authRoutes.post("/login", async (c) => {
   const ok = user ? await deps.passwords.verify(user.passwordHash, password) : (await deps.passwords.burn(password), false);
   if (!user || !ok) {
     // The attempt's claim stays recorded as this failure.
+    await securityEvent("auth.login_failed", claim);
     c.status(GENERIC_AUTH_STATUS);
     return page(GENERIC_AUTH_ERROR);
   }
@@ -106,9 +120,17 @@ authRoutes.post("/login", async (c) => {
   const session = await newSession(user.id, now);
   await startSessionAfterLogin(db, key, previous, session.row);
   writeSessionCookie(c, deps.config, session.token, session.expiresAt);
+  // A fresh device id on every sign-in: the browser stays trusted for a year after its last one.
+  await issueDeviceCookie(c, deps, accountKey, now);
   console.log(JSON.stringify({ event: "auth.login", userId: user.id }));
   return c.redirect(next, 303);
 });
+
+/** What the attempt's device cookie was worth: none, not valid for this account, honoured, or past its own limit. */
+function deviceCookieForLog(device: DeviceCookie, claim: LoginClaim): "absent" | "invalid" | "trusted" | "locked" {
+  if (device.state !== "valid") return device.state;
+  return claim.trustedDevice ? "trusted" : "locked";
+}
 
 authRoutes.post("/logout", requireUser, async (c) => {
   await invalidateSession(c.var.db, c.var.session!.id);

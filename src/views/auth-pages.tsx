@@ -3,7 +3,8 @@ import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/account-input.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
 
-export function RegisterPage(props: { form: RegisterForm; errors: FormErrors<RegisterForm> }) {
+/** The form's typed values, never its password: a password is not put into a page, even back to its owner. */
+export function RegisterPage(props: { form: Omit<RegisterForm, "password">; errors: FormErrors<RegisterForm> }) {
   const { form, errors } = props;
   return (
     <section class="narrow">
@@ -21,7 +22,6 @@ export function RegisterPage(props: { form: RegisterForm; errors: FormErrors<Reg
             id="password"
             name="password"
             type="password"
-            value={form.password}
             autocomplete="new-password"
             required
             minlength={PASSWORD_MIN}

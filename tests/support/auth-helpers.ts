@@ -9,6 +9,13 @@ export function uniqueIp(): string {
   return `fd00:${hex.slice(0, 4)}:${hex.slice(4, 8)}:${hex.slice(8, 12)}::${hex.slice(12, 16)}`;
 }
 
+/** A random IPv6 /64 no other test uses, as its first four groups; `in64(prefix, host)` names an address inside it. */
+export function uniqueNetwork(): string {
+  const hex = crypto.randomUUID().replace(/-/g, "");
+  return `fd01:${hex.slice(0, 4)}:${hex.slice(4, 8)}:${hex.slice(8, 12)}`;
+}
+export const in64 = (prefix: string, host: string) => `${prefix}:${host}`;
+
 /** The Set-Cookie line that sets `name`, or undefined when the response leaves it alone. */
 export function setCookieLine(res: Response, name: string): string | undefined {
   return res.headers.getSetCookie().find((line) => line.split("=")[0]!.trim() === name);
