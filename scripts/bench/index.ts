@@ -93,7 +93,7 @@ try {
       report.scans.push(outcome);
       if (args.only === "scan") report.meta.database = outcome.database;
       const f = outcome.figures;
-      console.log(`  ${scenario.name}: ${f.seconds.toFixed(2)} s, peak RSS ${Math.round(f.peakRssMb)} MB, ${f.statements} statements, ${f.usersScanned} users scanned, ${f.emailsQueued} emails queued`);
+      console.log(`  ${scenario.name}: ${f.seconds.toFixed(2)} s (CPU ${f.cpuSeconds.toFixed(2)} s), peak RSS ${Math.round(f.peakRssMb)} MB, ${f.statements} statements, ${f.usersScanned} users scanned, ${f.emailsQueued} emails queued`);
     }
     if (!url) report.notes.push("On the embedded database the scan's process also holds PGlite itself, so its peak RSS includes the database.");
   }

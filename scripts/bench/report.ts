@@ -60,6 +60,7 @@ function scanRows(r: Report): string[][] {
     return [
       scenario.name,
       f.seconds.toFixed(2),
+      f.cpuSeconds.toFixed(2),
       int(f.peakRssMb),
       int(f.rssBeforeMb),
       int(f.statements),
@@ -72,7 +73,7 @@ function scanRows(r: Report): string[][] {
     ];
   });
 }
-const SCAN_HEAD = ["Scenario", "scan s", "peak RSS MB", "RSS before MB", "statements", "calls", "users scanned", "emails queued", "seed s", "Target", "Result"];
+const SCAN_HEAD = ["Scenario", "scan s", "CPU s", "peak RSS MB", "RSS before MB", "statements", "calls", "users scanned", "emails queued", "seed s", "Target", "Result"];
 
 function metaLines(r: Report): string[] {
   const m = r.meta;
