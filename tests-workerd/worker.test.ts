@@ -118,6 +118,22 @@ describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
     expect(standin.violations).toEqual([]);
   });
 
+  it("scheduled() prunes failed logins past the longest window, of accounts never tried again too", async () => {
+    const [stale, fresh] = [`stale-${unique()}@example.com`, `fresh-${unique()}@example.com`];
+    const at = new Date();
+    await query("insert into login_failures (account, ip, created_at) values ($1, '192.0.2.1', $2), ($3, '192.0.2.1', $4)", [
+      stale,
+      new Date(at.getTime() - 2 * 3600_000),
+      fresh,
+      new Date(at.getTime() - 10 * 60_000),
+    ]);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "0 * * * *" }), { ...env, EMAIL_QUEUE: { sendBatch: async () => {}, send: async () => {} } as never }, ctx);
+    await waitOnExecutionContext(ctx);
+    const left = await query<{ account: string }>("select account from login_failures where account = any($1)", [[stale, fresh]]);
+    expect(left.map((r) => r.account)).toEqual([fresh]);
+  });
+
   it("a failed cron run logs one line without SQL and fails with a short error", async () => {
     const errors: string[] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void errors.push(args.map(String).join(" ")));
