@@ -14,8 +14,11 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const db = await openPglite(opts.dataDir);
   await migrate(drizzle(db), { migrationsFolder });
   // Several connections share the one PGlite session; the server queues their queries. Good for a
-  // person trying the Worker locally, not for load: benchmarks use a PostgreSQL server.
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: opts.port, maxConnections: 20 });
+  // person trying the Worker locally, not for load: benchmarks use a PostgreSQL server. The Worker
+  // opens a connection per request and closes it after the response, so many may be open for a
+  // moment (at 20, the 21st was cut off: "Connection terminated unexpectedly"). Statements on
+  // them are never named (markConnectionsPerRequest): a shared session would refuse a second PREPARE.
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: opts.port, maxConnections: 200 });
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${opts.port}/postgres`,

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { PasswordHasherBusy } from "./auth/password.js";
@@ -19,20 +19,38 @@ import { MessagePage } from "./views/message-page.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** What an app built once for many requests' dependencies is built around (see createApp). */
+export interface FixedForApp {
+  /** The public origin, for the same-origin check. */
+  appUrl: URL;
+  /** Whether mail is kept for /dev/mailbox (no Postmark token), which mounts it. */
+  devMailbox: boolean;
+}
+
 /**
  * Builds the SmartTask web app from its dependencies. The core reads no environment and imports
- * nothing runtime-specific: the Node and Worker entries build `deps` and hand them over.
+ * nothing runtime-specific: the Node and Worker entries build `deps` and hand them over, either
+ * once (Node: one database for the process) or per request, as a function of the request (the
+ * Worker, which builds the app once per isolate but must open a database for each request).
  *
  * @example
  * const app = createApp({ database, clock: systemClock, config, passwords, clientIp });
  * serve({ fetch: app.fetch, port: 3000 });
+ * // Per request: the dependencies travel in the fetch's env.
+ * const app = createApp((c) => c.env.deps, { fixed: { appUrl, devMailbox: false } });
  */
-export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {}) {
+export function createApp(deps: Deps): Hono<HonoEnv>;
+export function createApp(deps: (c: Context<HonoEnv>) => Deps, options: { fixed: FixedForApp }): Hono<HonoEnv>;
+export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options: { fixed?: FixedForApp } = {}) {
   const app = new Hono<HonoEnv>();
+  const depsFor = typeof deps === "function" ? deps : () => deps;
+  const fixed: FixedForApp =
+    typeof deps === "function" ? options.fixed! : { appUrl: deps.config.appUrl, devMailbox: deps.mailer.kind === "dev" };
 
   app.use("*", async (c, next) => {
-    c.set("deps", deps);
-    c.set("db", deps.database.db);
+    const requestDeps = depsFor(c);
+    c.set("deps", requestDeps);
+    c.set("db", requestDeps.database.db);
     await next();
   });
   app.use("*", securityHeaders);
@@ -41,7 +59,7 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
   app.use("*", layout);
   app.use(
     "*",
-    sameOriginOnly([deps.config.appUrl.origin, ...(options.extraOrigins ?? [])], {
+    sameOriginOnly([fixed.appUrl.origin], {
       // RFC 8058 one-click unsubscribe: the mail provider POSTs without cookies or Origin; the signed token is the credential.
       exempt: (c) => c.req.method === "POST" && c.req.path === "/email/unsubscribe",
     }),
@@ -73,7 +91,7 @@ export function createApp(deps: Deps, options: { extraOrigins?: string[] } = {})
   app.route("/healthz", healthRoutes);
   app.route("/email", emailRoutes);
   // The dev mailbox exists only when mail is kept locally instead of sent.
-  if (deps.mailer.kind === "dev") app.route("/dev/mailbox", devMailboxRoutes);
+  if (fixed.devMailbox) app.route("/dev/mailbox", devMailboxRoutes);
 
   app.notFound((c) => {
     c.status(404);

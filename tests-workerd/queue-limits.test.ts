@@ -54,7 +54,7 @@ describe("the Worker's queue use stays within Cloudflare's limits", () => {
   it("a message that fails comes back only after the rows' lease has run out", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const broken = new URL(env.DATABASE_URL);
-    broken.pathname = "/no_such_database";
+    broken.port = "1"; // nothing listens there (the embedded server would ignore a wrong database name)
     const batch = createMessageBatch<SendMessage>("smarttask-email", [{ id: "fails", timestamp: new Date(), attempts: 1, body: { ids: [crypto.randomUUID()] } }]);
     // The test harness records that a message was retried but not its delay: read it off the call.
     const retry = vi.spyOn(batch.messages[0]!, "retry");

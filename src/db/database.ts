@@ -33,3 +33,20 @@ export function roundTripCounter(): Logger & { count: number } {
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
+
+/**
+ * Handles whose connections serve one request and are then closed (the Worker's): a named prepared
+ * statement would be prepared again on every request for no gain, and through a connection pooler
+ * or `npm run dev`'s embedded server (one PGlite session behind every connection) the second
+ * PREPARE of a name fails with "prepared statement already exists".
+ */
+const perRequestHandles = new WeakSet<Db>();
+
+export function markConnectionsPerRequest(db: Db): void {
+  perRequestHandles.add(db);
+}
+
+/** The name to prepare a hot statement under: its own, or none (unnamed) on a per-request handle. */
+export function statementName(db: Db, name: string): string {
+  return perRequestHandles.has(db) ? "" : name;
+}

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "./database.js";
+import { statementName, type Db } from "./database.js";
 import { sessions, users, type User } from "./schema.js";
 
 export interface SessionRow {
@@ -24,7 +24,7 @@ function prepareLookup(db: Db) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder("id")))
-    .prepare("session_with_user");
+    .prepare(statementName(db, "session_with_user"));
 }
 
 /** The session and its user in one round trip, since this runs on every signed-in request. A pure read. */

@@ -3,7 +3,7 @@ import type { Cursor } from "../tasks/cursor.js";
 import { priorityAtRank } from "../tasks/cursor.js";
 import type { DueWindows } from "../tasks/due.js";
 import type { TaskFilter } from "../tasks/filters.js";
-import { rowsOf, type Db } from "./database.js";
+import { rowsOf, statementName, type Db } from "./database.js";
 import { tasks, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
 
 // Every function here takes the owner and filters by it in SQL: another user's task id
@@ -48,19 +48,19 @@ function prepareWrites(db: Db) {
         completedAt: sql`${p("completedAt")}::timestamptz`,
       })
       .returning()
-      .prepare("task_insert"),
+      .prepare(statementName(db, "task_insert")),
     complete: db
       .update(tasks)
       .set({ status: "done", updatedAt: sql`${p("now")}`, completedAt: sql`coalesce(${tasks.completedAt}, ${p("now")})` })
       .where(owned)
       .returning()
-      .prepare("task_complete"),
+      .prepare(statementName(db, "task_complete")),
     reopen: db
       .update(tasks)
       .set({ status: sql`${p("status")}::task_status`, updatedAt: sql`${p("now")}`, completedAt: null })
       .where(owned)
       .returning()
-      .prepare("task_reopen"),
+      .prepare(statementName(db, "task_reopen")),
   };
 }
 

@@ -3,10 +3,12 @@ import setupWasm from "argon2id/lib/setup.js";
 import wasmNoSimd from "argon2id/dist/no-simd.wasm";
 import wasmSimd from "argon2id/dist/simd.wasm";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import { createApp } from "../app.js";
+import type { Context } from "hono";
+import { createApp, type FixedForApp } from "../app.js";
+import type { Deps } from "../deps.js";
 import { createPasswordHasher } from "../auth/password.js";
 import { systemClock } from "../clock.js";
-import { roundTripCounter, type Database } from "../db/database.js";
+import { markConnectionsPerRequest, roundTripCounter, type Database } from "../db/database.js";
 import * as schema from "../db/schema.js";
 import { createDevMailer } from "../email/dev-mailer.js";
 import { createPostmarkMailer } from "../email/postmark-mailer.js";
@@ -53,6 +55,7 @@ function openWorkerDatabase(env: Env, connections: number): Database {
     if (!closing) console.error(JSON.stringify({ event: "db.pool_error", message: err.message }));
   });
   const db = drizzle({ client: pool, schema, logger: counter });
+  markConnectionsPerRequest(db as unknown as Database["db"]);
   return {
     db: db as unknown as Database["db"],
     roundTrips: () => counter.count,
@@ -87,22 +90,45 @@ function jobDeps(env: Env, connections = 1) {
   return { database, mailer, config };
 }
 
+/** What the app reads from the fetch's env: the bindings, and this request's own dependencies. */
+interface RequestEnv extends Env {
+  deps: Deps;
+}
+
+/**
+ * The app, built once per isolate: its routes and middleware do not change between requests.
+ * An isolate serves one deployment, so what the app is built around (APP_URL, whether mail is
+ * kept for /dev/mailbox) is fixed too; keyed by it all the same, so no request is ever served by
+ * an app built for other bindings (tests call one isolate with several).
+ */
+const apps = new Map<string, ReturnType<typeof createApp>>();
+
+function appFor(fixed: FixedForApp) {
+  const key = `${fixed.appUrl.origin} ${fixed.devMailbox}`;
+  let app = apps.get(key);
+  if (!app) {
+    app = createApp((c) => (c.env as RequestEnv).deps, { fixed });
+    apps.set(key, app);
+  }
+  return app;
+}
+
+const clientIp = (c: Context) => c.req.header("cf-connecting-ip") ?? "unknown";
+
 export default {
   async fetch(request, env, ctx) {
     const checked = checkWorkerEnv(env);
     if (!checked.ok) return new Response(checked.message, { status: 500 });
-    const deps = jobDeps({ ...env, ...checked.env });
-    const app = createApp({
-      ...deps,
-      clock: systemClock,
-      passwords,
-      clientIp: (c) => c.req.header("cf-connecting-ip") ?? "unknown",
-    });
+    const workerEnv = { ...env, ...checked.env };
+    // The database is this request's own: Workers do not let requests share its sockets.
+    const jobs = jobDeps(workerEnv);
+    const deps: Deps = { ...jobs, clock: systemClock, passwords, clientIp };
+    const app = appFor({ appUrl: jobs.config.appUrl, devMailbox: jobs.mailer.kind === "dev" });
     try {
-      return await app.fetch(request, env, ctx);
+      return await app.fetch(request, { ...env, deps } satisfies RequestEnv, ctx);
     } finally {
       // The pool's sockets belong to this request; close them once the response is on its way.
-      ctx.waitUntil(deps.database.close());
+      ctx.waitUntil(jobs.database.close());
     }
   },
   /** The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue. */
