@@ -32,7 +32,7 @@ async function freePort(): Promise<number> {
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
-  for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "APP_URL", "DATA_DIR", "PORT", "TRUST_PROXY", "NODE_OPTIONS", "POSTMARK_SERVER_TOKEN", "REMINDERS"]) delete base[name];
+  for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "APP_URL", "DATA_DIR", "PORT", "HOST", "TRUST_PROXY", "TRUSTED_PROXIES", "NODE_OPTIONS", "POSTMARK_SERVER_TOKEN", "REMINDERS"]) delete base[name];
   return { ...base, ...extra };
 }
 

@@ -66,7 +66,7 @@ export async function measureApp(opts: { url: string | undefined; tmpRoot: strin
   const profileDir = opts.profile ? join(opts.tmpRoot, "cpuprofile") : undefined;
   const server = startChild(
     "src/entries/node.ts",
-    { ...databaseEnv(target, opts.tmpRoot), PORT: String(port), APP_URL: origin, REMINDERS: "off" },
+    { ...databaseEnv(target, opts.tmpRoot), HOST: "127.0.0.1", PORT: String(port), APP_URL: origin, REMINDERS: "off", TRUSTED_PROXIES: "" },
     { cpuProfDir: profileDir },
   );
   const windows: Window[] = [];
