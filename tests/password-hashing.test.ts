@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { loadArgon2ForNode } from "../src/auth/argon2-node.js";
 import { createHashPool, defaultHashThreads } from "../src/auth/hash-pool.js";
-import { createPasswordHasher, passwordHasherOver, PasswordHasherBusy } from "../src/auth/password.js";
+import { argon2InThisThread, createPasswordHasher, passwordHasherOver, PasswordHasherBusy } from "../src/auth/password.js";
+import { LOGIN_LIMITS } from "../src/auth/rate-limit.js";
 import { Browser, makeTestApp, uniqueEmail, APP_URL } from "./support/test-app.js";
 import { uniqueIp } from "./support/auth-helpers.js";
 
@@ -58,6 +59,21 @@ describe("password hashing threads: happy paths", () => {
 });
 
 describe("password hashing threads: errors", () => {
+  it("a sign-in answered 503 is not a failed attempt: a busy server does not lock the owner out", async () => {
+    let busy = false;
+    const inThisThread = argon2InThisThread(loadArgon2ForNode);
+    const browser = appOn((input) => (busy ? Promise.reject(new PasswordHasherBusy(1)) : inThisThread(input)));
+    const ip = uniqueIp();
+    const email = uniqueEmail();
+    expect((await browser(ip).post("/register", { name: "Ada", email, password: "correct horse battery", timezone: "UTC" })).status).toBe(303);
+    busy = true;
+    for (let i = 0; i <= LOGIN_LIMITS.pair.max; i++) {
+      expect((await browser(ip).post("/login", { email, password: "correct horse battery" })).status, `busy attempt ${i + 1}`).toBe(503);
+    }
+    busy = false;
+    expect((await browser(ip).post("/login", { email, password: "correct horse battery" })).status).toBe(303);
+  });
+
   it("a full queue rejects at once with PasswordHasherBusy, and the queued hashes still finish", async () => {
     const { compute } = pool({ threads: 1, maxQueue: 2 });
     const input = { password: new TextEncoder().encode("correct horse battery"), salt: new Uint8Array(16), params: { memorySize: 19456, passes: 2, parallelism: 1, tagLength: 32 } };

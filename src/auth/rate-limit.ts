@@ -34,6 +34,8 @@ export interface LoginClaim {
   retryAfter: number | null;
   /** The attempt carried a valid device cookie still under its own limit, and was judged by that limit alone. */
   trustedDevice: boolean;
+  /** The failure row this attempt recorded (already withdrawn when it was refused). */
+  recorded: string;
 }
 
 /**
@@ -67,9 +69,17 @@ export async function claimLoginAttempt(db: Db, key: LoginKey, now: Date): Promi
   };
   const trustedDevice = key.device !== null && waitFor(["device"]) <= 0;
   const waitMs = trustedDevice ? 0 : waitFor(["pair", "account", "network"]);
-  if (waitMs <= 0) return { retryAfter: null, trustedDevice };
+  if (waitMs <= 0) return { retryAfter: null, trustedDevice, recorded: claim };
   await withdrawFailure(db, claim);
-  return { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)), trustedDevice };
+  return { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)), trustedDevice, recorded: claim };
+}
+
+/**
+ * For an attempt whose password was never checked (every hashing thread busy, answered 503): it
+ * guessed nothing, so it must not count, or a loaded server would lock owners out of their accounts.
+ */
+export function withdrawLoginAttempt(db: Db, claim: LoginClaim): Promise<void> {
+  return withdrawFailure(db, claim.recorded);
 }
 
 /** The hourly sweep (every runtime's hourly job calls it): failures past every window are deleted. */

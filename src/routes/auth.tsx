@@ -10,7 +10,8 @@ import {
 } from "../auth/account-input.js";
 import { accountDigest, issueDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie.js";
 import { networkKey } from "../auth/network-key.js";
-import { claimLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
+import { PasswordHasherBusy } from "../auth/password.js";
+import { claimLoginAttempt, withdrawLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
 import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
 import { startSessionAfterLogin } from "../db/login-failures.js";
@@ -107,8 +108,15 @@ authRoutes.post("/login", async (c) => {
   }
 
   const user = account ? await findUserByEmail(db, account) : null;
-  // Without an account the hash is computed anyway, so timing does not reveal which case this is.
-  const ok = user ? await deps.passwords.verify(user.passwordHash, password) : (await deps.passwords.burn(password), false);
+  let ok: boolean;
+  try {
+    // Without an account the hash is computed anyway, so timing does not reveal which case this is.
+    ok = user ? await deps.passwords.verify(user.passwordHash, password) : (await deps.passwords.burn(password), false);
+  } catch (err) {
+    // Refused unchecked (the app answers 503): not a failed attempt, see withdrawLoginAttempt.
+    if (err instanceof PasswordHasherBusy) await withdrawLoginAttempt(db, claim);
+    throw err;
+  }
   if (!user || !ok) {
     // The attempt's claim stays recorded as this failure.
     await securityEvent("auth.login_failed", claim);
