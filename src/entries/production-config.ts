@@ -20,9 +20,19 @@ export function productionAppUrlProblem(value: string | undefined): string | und
 
 /** Why `value` cannot be the sender of a deployed Worker's mail (a Postmark sender signature). */
 export function productionEmailFromProblem(value: string | undefined): string | undefined {
-  if (!value) return "EMAIL_FROM is not set: it must be a Postmark sender signature, such as SmartTask <reminders@tasks.example.com>";
-  if (/@[^>\s]*\.localhost\b|@localhost\b/i.test(value)) return `EMAIL_FROM "${value}" is a local address: Postmark would refuse every message from it`;
+  const example = "such as SmartTask <reminders@tasks.example.com>";
+  if (!value) return `EMAIL_FROM is not set: it must be a Postmark sender signature, ${example}`;
+  const domain = senderDomain(value);
+  if (!domain) return `EMAIL_FROM "${value}" holds no email address: it must be a Postmark sender signature, ${example}`;
+  // The whole domain, not a word in it: localhost-mail.example.com is a public domain.
+  if (/^localhost\.?$|\.localhost\.?$/i.test(domain)) return `EMAIL_FROM "${value}" is a local address: Postmark would refuse every message from it`;
   return undefined;
+}
+
+/** The domain of `local@domain` or `Name <local@domain>`, or undefined when there is no such address. */
+function senderDomain(value: string): string | undefined {
+  const address = /<([^<>]*)>\s*$/.exec(value)?.[1] ?? value;
+  return /^[^\s@<>]+@([^\s@<>]+)$/.exec(address.trim())?.[1];
 }
 
 /** Without a Postmark token the Worker keeps mail in the dev mailbox: fine on a laptop only. */
