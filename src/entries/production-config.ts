@@ -1,7 +1,9 @@
 // What a deployed Worker must be given, shared by the Worker's own check (worker-env.ts) and by
 // `npm run deploy` (scripts/deploy.ts), so both refuse the same settings with the same words.
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$|\.localhost$/i;
+// As URL spells hosts: 127.1 becomes 127.0.0.1, [::ffff:127.0.0.1] becomes [::ffff:7f00:1]. A
+// trailing dot (the fully qualified form) names the same host; 0.0.0.0 and [::] reach this machine too.
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1?\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])\.?$|\.localhost\.?$/i;
 
 /** Why `value` cannot be a deployed Worker's APP_URL, or undefined when it can. */
 export function productionAppUrlProblem(value: string | undefined): string | undefined {
