@@ -33,6 +33,12 @@ describe("client address: happy paths", () => {
     expect(clientAddress("127.0.0.1", "198.51.100.4", trusted("::ffff:127.0.0.1"))).toBe("198.51.100.4");
   });
 
+  it("an IPv4-mapped range counts its prefix in IPv6 bits", () => {
+    const proxies = trusted("::ffff:10.0.0.0/104");
+    expect(proxies.has("10.200.0.1")).toBe(true);
+    expect(proxies.has("11.0.0.1")).toBe(false);
+  });
+
   it("hops written with a port", () => {
     const proxies = trusted("127.0.0.1");
     expect(clientAddress("127.0.0.1", "198.51.100.4:5123", proxies)).toBe("198.51.100.4");
@@ -45,7 +51,7 @@ describe("client address: happy paths", () => {
 });
 
 describe("client address: errors", () => {
-  it.each(["proxy.example.com", "10.0.0.0/33", "fd00::/129", "10.0.0.1/8/8", "10.0.0.0/-1", "10.0.0.0/", "300.1.1.1"])(
+  it.each(["proxy.example.com", "10.0.0.0/33", "fd00::/129", "10.0.0.1/8/8", "10.0.0.0/-1", "10.0.0.0/", "300.1.1.1", "::ffff:10.0.0.0/8"])(
     "TRUSTED_PROXIES entry %s is refused",
     (entry) => {
       expect(parseTrustedProxies(`127.0.0.1, ${entry}`)).toEqual({ invalid: entry });

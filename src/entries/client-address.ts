@@ -23,8 +23,11 @@ export function parseTrustedProxies(text: string | undefined): TrustedProxies | 
       list.addAddress(address, family === 4 ? "ipv4" : "ipv6");
       continue;
     }
-    const prefix = Number(bits);
-    if (!/^\d{1,3}$/.test(bits) || prefix > max) return { invalid: entry };
+    // A mapped range's prefix counts IPv6 bits: ::ffff:10.0.0.0/104 is 10.0.0.0/8. Under /96 it
+    // would reach beyond IPv4-mapped space, which an IPv4 range cannot say, so it is refused.
+    const mapped = family === 4 && address !== raw!.toLowerCase();
+    const prefix = Number(bits) - (mapped ? 96 : 0);
+    if (!/^\d{1,3}$/.test(bits) || prefix < 0 || prefix > max) return { invalid: entry };
     list.addSubnet(address, prefix, family === 4 ? "ipv4" : "ipv6");
   }
   return {
