@@ -25,6 +25,9 @@ export default defineConfig({
   test: {
     include: ["tests-workerd/**/*.test.ts"],
     globalSetup: ["tests-workerd/global-setup.ts"],
+    // One file at a time: a test counts the database connections the Worker opens through the
+    // shared proxy, which another file's requests would add to.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

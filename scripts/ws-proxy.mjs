@@ -17,7 +17,15 @@ const { WebSocketServer } = createRequire(import.meta.url)("ws");
 /** Starts the proxy; resolves with its port and a close function. */
 export async function startWsProxy({ port = 0, allow = ["127.0.0.1:5432", "localhost:5432"] } = {}) {
   const allowed = new Set(allow);
-  const server = createServer((_, res) => {
+  // Database connections opened through the proxy so far: tests read it (GET /__connections) to
+  // hold the Worker to one connection per request.
+  let opened = 0;
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/__connections") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ opened }));
+      return;
+    }
     res.writeHead(426, { "content-type": "text/plain" });
     res.end("WebSocket-to-TCP proxy for the Neon driver: connect with a WebSocket.\n");
   });
@@ -34,6 +42,7 @@ export async function startWsProxy({ port = 0, allow = ["127.0.0.1:5432", "local
     }
     const [host, portText] = [address.slice(0, address.lastIndexOf(":")), address.slice(address.lastIndexOf(":") + 1)];
     wss.handleUpgrade(req, socket, head, (ws) => {
+      opened += 1;
       const tcp = connect({ host, port: Number(portText) });
       sockets.add(tcp);
       tcp.setNoDelay(true);

@@ -92,4 +92,33 @@ describe("the Worker's queue use stays within Cloudflare's limits", () => {
       errors.mockRestore();
     }
   });
+
+  it("a queue message touches only the rows it names: the table-wide housekeeping is the cron's", async () => {
+    const [user] = await query<{ id: string }>(
+      `insert into users (email, name, password_hash, timezone) values ($1, 'Stale', 'x', 'UTC') returning id`,
+      [`stale-${crypto.randomUUID()}@example.com`],
+    );
+    try {
+      const now = new Date();
+      // A row whose local day ended an hour ago: the cron's housekeeping marks it expired.
+      const [stale] = await query<{ id: string }>(
+        `insert into reminder_outbox (user_id, kind, dedupe_key, local_date, next_attempt_at, expires_at, to_address, subject, html_body, text_body, unsubscribe_url, created_at)
+         values ($1::uuid, 'digest', 'stale-' || $1::text, current_date - 1, $2::timestamptz - interval '1 day', $2::timestamptz - interval '1 hour',
+                 'stale@example.com', 'Due today', '<p>x</p>', 'x', 'https://smarttask.test/u', $2) returning id`,
+        [user!.id, now.toISOString()],
+      );
+      const batch = createMessageBatch<SendMessage>("smarttask-email", [{ id: "other", timestamp: now, attempts: 1, body: { ids: [crypto.randomUUID()] } }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, { ...env, EMAIL_QUEUE: limitedQueue(env.SINK_QUEUE) as never }, ctx);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["other"]);
+      expect((await query<{ status: string }>("select status from reminder_outbox where id = $1", [stale!.id]))[0]!.status).toBe("pending");
+
+      const cron = createExecutionContext();
+      await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "0 * * * *" }), { ...env, EMAIL_QUEUE: limitedQueue(env.SINK_QUEUE) as never }, cron);
+      await waitOnExecutionContext(cron);
+      expect((await query<{ status: string }>("select status from reminder_outbox where id = $1", [stale!.id]))[0]!.status).toBe("expired");
+    } finally {
+      await query("delete from users where id = $1", [user!.id]);
+    }
+  });
 });

@@ -81,6 +81,26 @@ describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
     expect(await (await go("/tasks")).text()).toContain("Same app, new pool");
   });
 
+  it("opens one database connection per request, a list page and a write alike", async () => {
+    const go = browser();
+    const email = `one-conn-${unique()}@example.com`;
+    await go("/register", { method: "POST", form: { name: "Olga", email, password: "correct horse battery", timezone: "UTC" } });
+    // Counted by the WebSocket proxy every connection passes through. Requests run one at a time
+    // here, and this file's own pool is already connected, so the count moves only for the Worker.
+    const opened = async () => ((await (await fetch(`http://${env.NEON_WS_PROXY}/__connections`)).json()) as { opened: number }).opened;
+    for (const [path, init] of [
+      ["/tasks", {}],
+      ["/tasks?priority=high&status=todo", {}],
+      ["/tasks", { method: "POST", form: { title: "One connection" } }],
+    ] as const) {
+      const before = await opened();
+      const res = await go(path, init);
+      expect(res.status).toBeLessThan(400);
+      await res.arrayBuffer();
+      expect(await opened(), path).toBe(before + 1);
+    }
+  });
+
   it("answers /healthz with the database status", async () => {
     const res = await SELF.fetch(`${ORIGIN}/healthz`);
     expect(res.status).toBe(200);
