@@ -138,7 +138,7 @@ export default {
     try {
       // Once per run, not per queue message: consumers skip rows this would expire or drop anyway.
       const expired = await housekeepOutbox(deps, now);
-      const scan = await scanStep(deps, env.EMAIL_QUEUE, now, now, { maxBatches: SCAN_BATCHES_PER_INVOCATION });
+      const scan = await scanStep(deps, env.EMAIL_QUEUE, now, now, { maxBatches: SCAN_BATCHES_PER_INVOCATION, enqueue: "all" });
       const loginFailuresPruned = await pruneLoginFailures(deps.database.db, now);
       console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired, loginFailuresPruned }));
     } catch (err) {
@@ -163,7 +163,7 @@ export default {
           if ("scanAt" in body) {
             const scanAt = new Date(body.scanAt);
             if (Number.isNaN(scanAt.getTime())) throw new Error("a scan message without a valid instant");
-            const step = await scanStep(deps, env.EMAIL_QUEUE, scanAt, new Date(), { maxBatches: SCAN_BATCHES_PER_INVOCATION });
+            const step = await scanStep(deps, env.EMAIL_QUEUE, scanAt, new Date(), { maxBatches: SCAN_BATCHES_PER_INVOCATION, enqueue: "own" });
             console.log(JSON.stringify({ event: "reminders.scan_continued", scanAt: body.scanAt, ...step }));
           } else {
             await consumeSendMessage(deps, env.EMAIL_QUEUE, body, new Date());

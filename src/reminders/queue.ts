@@ -16,14 +16,14 @@ export interface ContinueScan {
   scanAt: string;
 }
 
-export const IDS_PER_MESSAGE = 100;
+const IDS_PER_MESSAGE = 100;
 
 /**
  * What one `sendBatch` call may carry on Cloudflare Queues: at most 100 messages and 256 KB in all
  * (1 KB = 1,000 bytes), each message counting up to about 100 bytes of metadata besides its body.
  * Calls are cut to stay under 240 KB, a margin for the body's serialised size differing from JSON's.
  */
-export const QUEUE_CALL_LIMITS = { messages: 100, bytes: 240_000, metadataBytes: 100 } as const;
+const QUEUE_CALL_LIMITS = { messages: 100, bytes: 240_000, metadataBytes: 100 } as const;
 
 /** A queued message may wait at most 12 hours (Cloudflare's limit on delaySeconds). */
 const MAX_DELAY_SECONDS = 12 * 3600;
@@ -58,19 +58,29 @@ export async function enqueueSendable(deps: JobDeps, queue: SendQueue, now: Date
 
 /**
  * One bounded step of the hourly scan on the Worker: scans up to `maxBatches` batches of users for
- * the run of `scanAt`, enqueues whatever can be sent now, and when users remain, enqueues a message
+ * the run of `scanAt`, enqueues what there is to send, and when users remain, enqueues a message
  * that continues the scan in the next invocation. Each invocation's CPU time stays bounded however
  * many users there are; the per-user scan markers make a repeated or redelivered step harmless.
+ *
+ * The cron's own step (`enqueue: "all"`) enqueues every sendable row, retries and leftovers
+ * included; a continuation enqueues only the emails it queued itself, so a long scan does not
+ * enqueue the same waiting rows again at every step (Queues bill each operation).
  */
 export async function scanStep(
   deps: JobDeps,
   queue: SendQueue,
   scanAt: Date,
   now: Date,
-  bounds: { maxBatches: number; batchSize?: number },
+  bounds: { maxBatches: number; batchSize?: number; enqueue: "all" | "own" },
 ): Promise<ScanResult & { enqueued: number; continued: boolean }> {
-  const scan = await runReminders(deps, scanAt, bounds);
-  const enqueued = await enqueueSendable(deps, queue, now);
+  const own: string[] = [];
+  const scan = await runReminders(deps, scanAt, { ...bounds, onQueued: (ids) => own.push(...ids) });
+  let enqueued: number;
+  if (bounds.enqueue === "all") enqueued = await enqueueSendable(deps, queue, now);
+  else {
+    await sendAll(queue, chunk(own, IDS_PER_MESSAGE).map((part) => ({ body: { ids: part } })));
+    enqueued = own.length;
+  }
   if (scan.more) await queue.sendBatch([{ body: { scanAt: scanAt.toISOString() } }]);
   return { ...scan, enqueued, continued: scan.more };
 }
@@ -100,7 +110,7 @@ async function sendAll(queue: SendQueue, messages: QueuedMessage[]): Promise<voi
 }
 
 /** Cuts messages into sendBatch calls of at most 100 messages and 240 KB, keeping their order. */
-export function withinQueueLimits(messages: QueuedMessage[], limits = QUEUE_CALL_LIMITS): QueuedMessage[][] {
+function withinQueueLimits(messages: QueuedMessage[], limits = QUEUE_CALL_LIMITS): QueuedMessage[][] {
   const calls: QueuedMessage[][] = [];
   let call: QueuedMessage[] = [];
   let bytes = 0;

@@ -38,7 +38,7 @@ export interface ScanResult {
 export async function runReminders(
   deps: JobDeps,
   now: Date,
-  opts: { batchSize?: number; maxBatches?: number } = {},
+  opts: { batchSize?: number; maxBatches?: number; onQueued?: (outboxIds: string[]) => void } = {},
 ): Promise<ScanResult> {
   const { db } = deps.database;
   const batchSize = opts.batchSize ?? BATCH_SIZE;
@@ -66,7 +66,7 @@ export async function runReminders(
         if (due.users.length === 0) return null;
         const plan = await planBatch(deps, signer, due, now);
         const queued = await writeBatch(tx, { ...plan, scanned: due.users }, now);
-        return { users: due.users.length, queued: queued.length };
+        return { users: due.users.length, queued: queued.length, ids: queued.map((q) => q.id) };
       });
     })();
     done.then(
@@ -87,6 +87,8 @@ export async function runReminders(
       throw err;
     }
     if (step) {
+      // Reported once the batch's transaction has committed, so the rows exist for any reader.
+      opts.onQueued?.(step.ids);
       result.usersScanned += step.users;
       result.emailsQueued += step.queued;
       result.batches += 1;
