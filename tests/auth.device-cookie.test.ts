@@ -160,10 +160,14 @@ describe("device cookie: security", () => {
     const { email, owner } = await ownerWithDevice();
     const secret = `S3cret-${crypto.randomUUID()}`;
     const net = uniqueNetwork();
-    const account = (await sha256Hex(email)).slice(0, 32);
     const canonical = (prefix: string) => prefix.split(":").map((g) => parseInt(g, 16).toString(16)).join(":");
 
     const untrusted = await logsDuring(() => t.browser(in64(net, "0:0:0:9")).post("/login", { email: ` ${email.toUpperCase()} `, password: secret }));
+    // The account is named by a keyed digest: stable for one account, but not the plain SHA-256 of
+    // the address, which anyone holding a list of addresses could compute and match.
+    const account = String(untrusted.find((l) => l.event === "auth.login_failed")?.account);
+    expect(account).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(account).not.toBe((await sha256Hex(email)).slice(0, 32));
     expect(untrusted).toContainEqual({ event: "auth.login_failed", security: true, account, network: `${canonical(net)}::/64`, deviceCookie: "absent" });
 
     const trusted = await logsDuring(() => owner.post("/login", { email, password: secret }));

@@ -4,7 +4,7 @@ import { servedOverHttps, type AppConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { emailSigner } from "../email/signing-key.js";
 import { createSigner, type Signer } from "../email/signing.js";
-import { sha256Hex, toHex } from "./bytes.js";
+import { toHex } from "./bytes.js";
 
 /**
  * Device cookies, after OWASP's "Slow Down Online Guessing Attacks with Device Cookies": a browser
@@ -36,9 +36,14 @@ export function deviceCookieName(config: AppConfig): string {
   return servedOverHttps(config) ? "__Host-device" : "device";
 }
 
-/** A short, stable digest of an account key (the normalised email): binds device cookies to it and names it in logs. */
-export async function accountDigest(account: string): Promise<string> {
-  return (await sha256Hex(account)).slice(0, 32);
+/**
+ * A short, stable digest of an account key (the normalised email): binds device cookies to it and
+ * names it in logs. Keyed (HMAC under the derived device key), so a list of addresses cannot be
+ * hashed and matched against the logs; a plain SHA-256 could.
+ */
+export async function accountDigest(deps: { database: Database; config: AppConfig }, account: string): Promise<string> {
+  const token = await (await deviceSigner(deps)).sign({ p: "account", a: account });
+  return token.slice(token.indexOf(".") + 1, token.indexOf(".") + 33);
 }
 
 /** The device cookie the request carries, checked against the account this attempt names. */
@@ -48,7 +53,7 @@ export async function readDeviceCookie(c: Context, deps: { database: Database; c
   const claims = await (await deviceSigner(deps)).verify<Partial<DeviceClaims>>(value);
   const valid =
     claims?.p === "device" &&
-    claims.a === (await accountDigest(account)) &&
+    claims.a === (await accountDigest(deps, account)) &&
     typeof claims.d === "string" &&
     /^[0-9a-f]{32}$/.test(claims.d) &&
     typeof claims.t === "number" &&
@@ -60,7 +65,7 @@ export async function readDeviceCookie(c: Context, deps: { database: Database; c
 export async function issueDeviceCookie(c: Context, deps: { database: Database; config: AppConfig }, account: string, now: Date): Promise<void> {
   const claims: DeviceClaims = {
     p: "device",
-    a: await accountDigest(account),
+    a: await accountDigest(deps, account),
     d: toHex(crypto.getRandomValues(new Uint8Array(16))),
     t: Math.floor(now.getTime() / 1000),
   };

@@ -91,7 +91,7 @@ authRoutes.post("/login", async (c) => {
   const page = (error: string) => c.render(<LoginPage email={field(body, "email")} next={next} error={error} />, { title: "Log in" });
   const securityEvent = async (event: string, claim: LoginClaim) =>
     logSecurityEvent(event, {
-      account: await accountDigest(accountKey),
+      account: await accountDigest(deps, accountKey),
       network: key.network,
       deviceCookie: deviceCookieForLog(device, claim),
       ...(claim.retryAfter !== null && { retryAfter: claim.retryAfter }),
