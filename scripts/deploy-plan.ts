@@ -77,11 +77,16 @@ const CONTRACTING = [
   /\bDROP\s+COLUMN\b/i,
   /\bRENAME\b/i,
   /\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b/i,
+  // The old code's inserts leave the column out: a new NOT NULL column needs a default, and an
+  // existing one may only become NOT NULL once no serving version writes rows without it.
+  /\bALTER\s+COLUMN\s+\S+\s+SET\s+NOT\s+NULL\b/i,
+  /^(?=.*\bADD\s+(COLUMN\s+)?\S+\s[^;]*\bNOT\s+NULL\b)(?!.*\bDEFAULT\b)(?!.*\bGENERATED\b)/i,
 ];
 
 /**
  * Statements that break the Worker version still serving while a deploy rolls out (it runs the
- * old code against the new schema): dropping or renaming a table or column, or changing a type.
+ * old code against the new schema): dropping or renaming a table or column, changing a type, or a
+ * NOT NULL the old code's inserts do not satisfy.
  * Those belong in a later deploy, once no serving version uses what they remove (expand, then contract).
  */
 export function contractingStatements(migration: Migration): string[] {

@@ -87,7 +87,15 @@ function checkSecrets() {
   if (listed.status !== 0) {
     throw new Refused(`Deploy refused: \`wrangler secret list\` failed (log in with \`npx wrangler login\` or set CLOUDFLARE_API_TOKEN; set the secrets first, README step 4):\n${(listed.stderr || listed.stdout).trim()}`);
   }
-  const names = new Set((JSON.parse(listed.stdout) as { name: string }[]).map((s) => s.name));
+  // wrangler may print a notice (an update, a warning) around the JSON: read the array itself.
+  const json = listed.stdout.slice(listed.stdout.indexOf("["), listed.stdout.lastIndexOf("]") + 1);
+  let secrets: { name: string }[];
+  try {
+    secrets = JSON.parse(json) as { name: string }[];
+  } catch {
+    throw new Refused(`Deploy refused: could not read the output of \`wrangler secret list\`:\n${listed.stdout.trim().slice(0, 500)}`);
+  }
+  const names = new Set(secrets.map((s) => s.name));
   const missing = REQUIRED_SECRETS.filter((n) => !names.has(n));
   if (missing.length) throw new Refused(`Deploy refused: the Worker has no ${missing.join(", ")} secret; set it with \`npx wrangler secret put NAME\``);
   if (!names.has("SIGNING_SECRET")) console.log("  note: no SIGNING_SECRET secret; the Worker keeps a generated one in the database");

@@ -159,6 +159,11 @@ describe("npm run deploy: security (what ships, and rollouts)", () => {
     expect(flagged('ALTER TABLE "tasks" RENAME COLUMN "notes" TO "body";')).toHaveLength(1);
     expect(flagged('ALTER TABLE "users" RENAME TO "people";')).toHaveLength(1);
     expect(flagged('ALTER TABLE "tasks" ALTER COLUMN "title" SET DATA TYPE varchar(80);')).toHaveLength(1);
+    // A NOT NULL the old code's inserts would break: a new column without a default, or SET NOT NULL.
+    expect(flagged('ALTER TABLE "tasks" ADD COLUMN "colour" text NOT NULL;')).toHaveLength(1);
+    expect(flagged('ALTER TABLE "tasks" ALTER COLUMN "notes" SET NOT NULL;')).toHaveLength(1);
+    expect(flagged('ALTER TABLE "tasks" ADD COLUMN "colour" text DEFAULT \'blue\' NOT NULL;')).toEqual([]);
+    expect(flagged('CREATE TABLE "tags" ("id" uuid PRIMARY KEY NOT NULL, "name" text NOT NULL);')).toEqual([]);
     // Expanding is fine, and so is an index: the old code never names one.
     expect(flagged('ALTER TABLE "tasks" ADD COLUMN "colour" text;--> statement-breakpoint\nDROP INDEX "tasks_due_at_idx";\n-- DROP TABLE in a comment')).toEqual([]);
   });
