@@ -101,4 +101,5 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-main().catch((err: Error) => fail(err instanceof ConfigError ? err.message : err.message));
+// A ConfigError is already one sentence; anything else is reduced to its message, never a stack.
+main().catch((err: Error) => fail(err.message));

@@ -46,7 +46,6 @@ authRoutes.post("/register", async (c) => {
   const again = (errs: FormErrors<RegisterForm>, status: 422) => {
     // Every typed value comes back except the password: a password never goes into a page.
     const { password: _password, ...kept } = form;
-    c.header("Cache-Control", "no-store");
     c.status(status);
     return c.render(<RegisterPage form={kept} errors={errs} />, { title: "Register" });
   };
