@@ -1,14 +1,17 @@
 -- Users keep the zone they chose under its current IANA name (Asia/Calcutta -> Asia/Kolkata,
 -- Europe/Kiev -> Europe/Kyiv, Asia/Saigon -> Asia/Ho_Chi_Minh, America/Godthab -> America/Nuuk, ...).
--- Each pair is a tz database link within one country (an old spelling of the same zone, so no due
--- moment moves): zoneRenames() in src/time/zones.ts over countries-and-timezones 3.10.0. Links to
--- another country's zone (Europe/Oslo -> Europe/Berlin) are places of their own and stay.
+-- Each pair is a tz database link (an old spelling of the same zone, so no due moment moves):
+-- zoneRenames() in src/time/zones.ts over countries-and-timezones 3.10.0. Links to another
+-- country's zone (Europe/Oslo -> Europe/Berlin) are places of their own and stay.
 UPDATE "users" SET "timezone" = "renames"."current"
 FROM (VALUES
+  ('Africa/Asmera', 'Africa/Asmara'),
+  ('Africa/Timbuktu', 'Africa/Bamako'),
   ('America/Argentina/ComodRivadavia', 'America/Argentina/Catamarca'),
   ('America/Atka', 'America/Adak'),
   ('America/Buenos_Aires', 'America/Argentina/Buenos_Aires'),
   ('America/Catamarca', 'America/Argentina/Catamarca'),
+  ('America/Coral_Harbour', 'America/Atikokan'),
   ('America/Cordoba', 'America/Argentina/Cordoba'),
   ('America/Ensenada', 'America/Tijuana'),
   ('America/Fort_Wayne', 'America/Indiana/Indianapolis'),
@@ -27,7 +30,9 @@ FROM (VALUES
   ('America/Santa_Isabel', 'America/Tijuana'),
   ('America/Shiprock', 'America/Denver'),
   ('America/Thunder_Bay', 'America/Toronto'),
+  ('America/Virgin', 'America/St_Thomas'),
   ('America/Yellowknife', 'America/Edmonton'),
+  ('Antarctica/South_Pole', 'Antarctica/McMurdo'),
   ('Asia/Ashkhabad', 'Asia/Ashgabat'),
   ('Asia/Calcutta', 'Asia/Kolkata'),
   ('Asia/Choibalsan', 'Asia/Ulaanbaatar'),
@@ -46,6 +51,7 @@ FROM (VALUES
   ('Asia/Ujung_Pandang', 'Asia/Makassar'),
   ('Asia/Ulan_Bator', 'Asia/Ulaanbaatar'),
   ('Atlantic/Faeroe', 'Atlantic/Faroe'),
+  ('Atlantic/Jan_Mayen', 'Arctic/Longyearbyen'),
   ('Australia/ACT', 'Australia/Sydney'),
   ('Australia/Canberra', 'Australia/Sydney'),
   ('Australia/Currie', 'Australia/Hobart'),
@@ -122,7 +128,10 @@ FROM (VALUES
   ('PRC', 'Asia/Shanghai'),
   ('PST8PDT', 'America/Los_Angeles'),
   ('Pacific/Enderbury', 'Pacific/Kanton'),
+  ('Pacific/Ponape', 'Pacific/Pohnpei'),
   ('Pacific/Samoa', 'Pacific/Pago_Pago'),
+  ('Pacific/Truk', 'Pacific/Chuuk'),
+  ('Pacific/Yap', 'Pacific/Chuuk'),
   ('Poland', 'Europe/Warsaw'),
   ('Portugal', 'Europe/Lisbon'),
   ('ROC', 'Asia/Taipei'),

@@ -5,9 +5,16 @@
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     for (const select of root.querySelectorAll("select[data-detect-timezone]")) {
       if (!zone) continue;
-      // Browsers may name a zone by an alias the server's list spells differently; offer it as is.
-      if (![...select.options].some((o) => o.value === zone)) select.prepend(new Option(zone.replace(/_/g, " "), zone));
-      select.value = zone;
+      // Browsers report some zones by their old spelling (Chromium: Asia/Calcutta for India); the
+      // server lists current names and renders old → current for its list.
+      let aliases = {};
+      try {
+        aliases = JSON.parse(select.dataset.zoneAliases || "{}");
+      } catch {}
+      const name = Object.hasOwn(aliases, zone) ? aliases[zone] : zone;
+      // A zone the list lacks is offered as is; the server accepts or refuses it on submit.
+      if (![...select.options].some((o) => o.value === name)) select.prepend(new Option(name.replace(/_/g, " "), name));
+      select.value = name;
     }
   }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { field, hasControlChars, type FormBody } from "../http/form.js";
-import { isKnownTimezone } from "../tasks/due.js";
+import { isKnownTimezone } from "../time/zones.js";
 import { isCommonPassword } from "./common-passwords.js";
 
 export const PASSWORD_MIN = 8;

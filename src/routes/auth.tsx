@@ -16,7 +16,7 @@ import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../au
 import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
 import { startSessionAfterLogin } from "../db/login-failures.js";
 import { findUserByEmail, insertUserIfNew } from "../db/users.js";
-import { canonicalTimezone } from "../tasks/due.js";
+import { canonicalTimezone } from "../time/zones.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
 import { safeNext } from "../http/render.js";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { nameError, timezoneError, withoutEmpty } from "../auth/account-input.js";
-import { canonicalTimezone } from "../tasks/due.js";
+import { canonicalTimezone } from "../time/zones.js";
 import { updateUserSettings } from "../db/users.js";
 import type { HonoEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
