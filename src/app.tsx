@@ -1,11 +1,13 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { PasswordHasherBusy } from "./auth/password.js";
 import type { Deps, HonoEnv } from "./deps.js";
 import { noStore } from "./http/no-store.js";
 import { sameOriginOnly } from "./http/same-origin.js";
 import { securityHeaders } from "./http/security-headers.js";
+import { pageOrFragment } from "./http/render.js";
 import { loadSession } from "./http/session-middleware.js";
 import { authRoutes } from "./routes/auth.js";
 import { devMailboxRoutes } from "./routes/dev-mailbox.js";
@@ -112,19 +114,23 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
         ? "Something went wrong on our side. Please try again in a moment."
         : err.message;
     const heading = HEADINGS[status] ?? "Something went wrong";
-    c.status(status as 500);
-    c.header("Vary", "HX-Request");
-    if (c.req.header("HX-Request") === "true") {
-      return c.html(
-        <p class="alert" role="alert">
-          {message}
-        </p>,
-      );
-    }
+    // An htmx request gets the message alone, in place of what it would have swapped; a page otherwise.
     try {
-      return c.render(<MessagePage heading={heading} message={message} />, { title: heading });
+      return pageOrFragment(
+        c,
+        {
+          title: heading,
+          page: () => <MessagePage heading={heading} message={message} />,
+          fragment: () => (
+            <p class="alert" role="alert">
+              {message}
+            </p>
+          ),
+        },
+        status as ContentfulStatusCode,
+      );
     } catch {
-      return c.text(message);
+      return c.text(message, status as ContentfulStatusCode);
     }
   });
 

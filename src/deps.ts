@@ -29,3 +29,6 @@ export interface HonoEnv {
     session: ValidSession | null;
   };
 }
+
+/** What the routes behind requireUser see: a signed-in user and their session, never null. */
+export type SignedInEnv = HonoEnv & { Variables: { user: User; session: ValidSession } };

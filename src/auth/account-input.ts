@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { field, hasControlChars, type FormBody } from "../http/form.js";
+import { field, hasControlChars, type FormBody } from "../form-fields.js";
 import { isKnownTimezone } from "../time/zones.js";
 import { isCommonPassword } from "./common-passwords.js";
 

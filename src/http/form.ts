@@ -1,6 +1,9 @@
-/** A parsed form body: only text values, repeated keys kept in order. Files and oddities become "". */
-export type FormBody = Record<string, string[]>;
+import type { FormBody } from "../form-fields.js";
 
+// Routes read a form and its fields from here; the field helpers themselves live a layer lower.
+export { field, type FormBody } from "../form-fields.js";
+
+/** Reads a urlencoded or multipart body into text fields; anything else is an empty form. */
 export async function readForm(req: Request): Promise<FormBody> {
   const type = req.headers.get("content-type") ?? "";
   const out: FormBody = {};
@@ -15,13 +18,4 @@ export async function readForm(req: Request): Promise<FormBody> {
     (out[key] ??= []).push(typeof value === "string" ? value : "");
   }
   return out;
-}
-
-export function field(body: FormBody, key: string): string {
-  return body[key]?.[0] ?? "";
-}
-
-/** True when the text holds control characters (tab and newlines allowed in multi-line fields). */
-export function hasControlChars(text: string, allowNewlines = false): boolean {
-  return allowNewlines ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) : /[\u0000-\u001f\u007f]/.test(text);
 }

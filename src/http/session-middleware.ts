@@ -1,7 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
 import { validateSessionToken } from "../auth/session.js";
-import type { HonoEnv } from "../deps.js";
+import type { User } from "../db/schema.js";
+import type { HonoEnv, SignedInEnv } from "../deps.js";
+import { currentPage, redirectBrowser } from "./render.js";
 
 /** Puts the signed-in user (or null) on the context; re-sends the cookie only when expiry moved. */
 export const loadSession = createMiddleware<HonoEnv>(async (c, next) => {
@@ -22,25 +24,18 @@ export const loadSession = createMiddleware<HonoEnv>(async (c, next) => {
   await next();
 });
 
-/** Pages for signed-in users only: browsers go to the login page and come back after. */
-export const requireUser = createMiddleware<HonoEnv>(async (c, next) => {
-  if (c.var.user) return next();
+/**
+ * Pages for signed-in users only: browsers go to the login page and come back after. Routes
+ * behind it see `c.var.user` as a User (SignedInEnv), so they need no null checks.
+ */
+export const requireUser = createMiddleware<SignedInEnv>(async (c, next) => {
+  // loadSession set the user or null; this check is what makes SignedInEnv true for what follows.
+  if (c.var.user as User | null) return next();
   const url = new URL(c.req.url);
-  let next_ = c.req.method === "GET" ? url.pathname + url.search : "";
-  if (c.req.header("HX-Request") === "true") {
-    const current = c.req.header("HX-Current-URL");
-    if (current) {
-      try {
-        const cur = new URL(current);
-        if (cur.host === url.host) next_ = cur.pathname + cur.search;
-      } catch {
-        // an unparseable header just loses the return path
-      }
-    }
-    c.header("HX-Redirect", loginUrl(next_));
-    return c.body(null, 200);
-  }
-  return c.redirect(loginUrl(next_), 303);
+  // From htmx, back to the page it was on; from a plain browser, to the page it asked for (GET only).
+  const from = currentPage(c);
+  const back = from ? from.pathname + from.search : c.req.method === "GET" ? url.pathname + url.search : "";
+  return redirectBrowser(c, loginUrl(back));
 });
 
 function loginUrl(next: string): string {

@@ -10,17 +10,16 @@ import { MailboxPage, MailPage } from "../views/dev-mailbox.js";
  * /dev/mailbox: mounted only when no Postmark token is configured. Each signed-in person sees
  * only the mail addressed to them, so a self-hosted instance without email leaks nothing.
  */
-export const devMailboxRoutes = new Hono<HonoEnv>();
-devMailboxRoutes.use("*", requireUser);
+export const devMailboxRoutes = new Hono<HonoEnv>().use(requireUser);
 
 devMailboxRoutes.get("/", async (c) => {
-  const user = c.var.user!;
+  const user = c.var.user;
   return c.render(<MailboxPage mails={await mailTo(c.var.db, user.email)} address={user.email} />, { title: "Dev mailbox" });
 });
 
 devMailboxRoutes.get("/:id", async (c) => {
   const id = c.req.param("id");
-  const mail = UUID.test(id) ? await mailById(c.var.db, c.var.user!.email, id) : null;
+  const mail = UUID.test(id) ? await mailById(c.var.db, c.var.user.email, id) : null;
   if (!mail) throw new HTTPException(404, { message: "There is no such message in your mailbox." });
   return c.render(<MailPage mail={mail} />, { title: mail.subject });
 });

@@ -8,11 +8,10 @@ import { requireUser } from "../http/session-middleware.js";
 import { reminderFormFrom, reminderFormOf, validateReminderForm } from "../reminders/prefs-input.js";
 import { SettingsPage } from "../views/settings-page.js";
 
-export const settingsRoutes = new Hono<HonoEnv>();
-settingsRoutes.use("*", requireUser);
+export const settingsRoutes = new Hono<HonoEnv>().use(requireUser);
 
 settingsRoutes.get("/", (c) => {
-  const user = c.var.user!;
+  const user = c.var.user;
   return c.render(
     <SettingsPage
       form={{ name: user.name, timezone: user.timezone }}
@@ -26,7 +25,7 @@ settingsRoutes.get("/", (c) => {
 });
 
 settingsRoutes.post("/", async (c) => {
-  const user = c.var.user!;
+  const user = c.var.user;
   const body = await readForm(c.req.raw);
   const form = { name: field(body, "name"), timezone: field(body, "timezone").trim() };
   const reminders = reminderFormFrom(body, user);

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { listTasksWithCounts } from "../db/tasks.js";
-import type { HonoEnv } from "../deps.js";
+import type { SignedInEnv } from "../deps.js";
+import { currentPage } from "../http/render.js";
 import { cursorAfter, type Cursor } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { filterQuery, parseFilter, type TaskFilter } from "../tasks/filters.js";
@@ -11,19 +12,19 @@ import { dueClock } from "../tasks/format.js";
 export const PAGE_SIZE = 50;
 
 /** Loads one page of the list and the status counts, in one statement. */
-export async function loadList(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<ListModel> {
+export async function loadList(c: Context<SignedInEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<ListModel> {
   const { page, counts } = await load(c, filter, cursor, true);
   return { ...page, counts: counts! };
 }
 
 /** "Load more" under htmx: the next rows only, without the counts nobody will see. */
-export async function loadRows(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<RowsModel> {
+export async function loadRows(c: Context<SignedInEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<RowsModel> {
   return (await load(c, filter, cursor, false)).page;
 }
 
-async function load(c: Context<HonoEnv>, filter: TaskFilter, cursor: Cursor | null, withCounts: boolean) {
+async function load(c: Context<SignedInEnv>, filter: TaskFilter, cursor: Cursor | null, withCounts: boolean) {
   const { db, deps } = c.var;
-  const user = c.var.user!;
+  const user = c.var.user;
   const now = deps.clock.now();
   const windows = dueWindows(now, user.timezone);
   const { tasks: rows, counts } = await listTasksWithCounts(db, user.id, filter, windows, cursor, PAGE_SIZE, withCounts);
@@ -46,22 +47,12 @@ export function listUrl(filter: TaskFilter): string {
  * The list the user is looking at while htmx changes one task, read from HX-Current-URL, so the
  * counts and links htmx swaps in match that list. Any other page means the unfiltered list.
  */
-export function currentListFilter(c: Context<HonoEnv>): TaskFilter {
-  const current = c.req.header("HX-Current-URL");
-  try {
-    const url = new URL(current ?? "");
-    if (url.pathname === "/tasks") return parseFilter(url.searchParams);
-  } catch {
-    // no or malformed header: fall through to the plain list
-  }
-  return parseFilter(new URLSearchParams());
+export function currentListFilter(c: Context<SignedInEnv>): TaskFilter {
+  const from = currentPage(c);
+  return parseFilter(from?.pathname === "/tasks" ? from.searchParams : new URLSearchParams());
 }
 
 /** True when an htmx request comes from the list itself, not from a task's own page. */
-export function fromListPage(c: Context<HonoEnv>): boolean {
-  try {
-    return new URL(c.req.header("HX-Current-URL") ?? "").pathname === "/tasks";
-  } catch {
-    return false;
-  }
+export function fromListPage(c: Context<SignedInEnv>): boolean {
+  return currentPage(c)?.pathname === "/tasks";
 }

@@ -2,14 +2,14 @@ import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { countTasksByStatus, deleteTask, getTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
 import type { TaskStatus } from "../db/schema.js";
-import type { HonoEnv } from "../deps.js";
+import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
-import { pageOrFragment, redirectAfterPost, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
+import { pageOrFragment, redirectBrowser, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { parseCursor, UUID } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { parseFilter } from "../tasks/filters.js";
-import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask } from "../tasks/task-input.js";
+import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask, type TaskErrors, type TaskForm } from "../tasks/task-input.js";
 import { TaskFormView } from "../views/task-form.js";
 import { TaskItem } from "../views/task-item.js";
 import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
@@ -18,8 +18,7 @@ import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
 import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows } from "./task-list.js";
 
-export const taskRoutes = new Hono<HonoEnv>();
-taskRoutes.use("*", requireUser);
+export const taskRoutes = new Hono<HonoEnv>().use(requireUser);
 
 taskRoutes.get("/", async (c) => {
   const params = new URL(c.req.url).searchParams;
@@ -41,27 +40,12 @@ taskRoutes.get("/", async (c) => {
 });
 
 taskRoutes.post("/", async (c) => {
-  const user = c.var.user!;
+  const user = c.var.user;
   const body = await readForm(c.req.raw);
   const form = taskFormFrom(body);
   const back = safeNext(field(body, "next"));
   const result = validateTask(form, user.timezone);
-  if (!result.ok) {
-    return pageOrFragment(
-      c,
-      {
-        title: "New task",
-        page: () => (
-          <>
-            <h1>New task</h1>
-            <TaskFormView form={form} errors={result.errors} back={back} />
-          </>
-        ),
-        fragment: () => <TaskFormView form={form} errors={result.errors} back={back} />,
-      },
-      422,
-    );
-  }
+  if (!result.ok) return formAgain(c, { title: "New task", form, errors: result.errors, back });
   await insertTask(c.var.db, user.id, result.values, c.var.deps.clock.now());
   if (!wantsFragment(c)) return c.redirect(back, 303);
   // htmx: a fresh form in place of the one submitted, and the list re-read so the task shows where it sorts.
@@ -76,7 +60,7 @@ taskRoutes.post("/", async (c) => {
 
 taskRoutes.get("/:id", async (c) => {
   const task = await ownTask(c);
-  const user = c.var.user!;
+  const user = c.var.user;
   const ctx = itemContext(c.var.deps.clock.now(), user.timezone, listUrl(currentListFilter(c)));
   // The reminder history is only on the full page; the fragment is the list row.
   const history = wantsFragment(c) ? [] : await reminderHistory(c.var.db, user.id, task.id);
@@ -114,9 +98,9 @@ taskRoutes.get("/:id/edit", async (c) => {
   });
 });
 
-async function update(c: Context<HonoEnv>) {
+async function update(c: Context<SignedInEnv>) {
   const id = taskId(c);
-  const user = c.var.user!;
+  const user = c.var.user;
   const body = await readForm(c.req.raw);
   const form = taskFormFrom(body);
   const back = safeNext(field(body, "next"), `/tasks/${id}`);
@@ -124,20 +108,7 @@ async function update(c: Context<HonoEnv>) {
   if (!result.ok) {
     // Only the owner's task may be shown again; someone else's id is a 404 even with bad input.
     await ownTask(c);
-    return pageOrFragment(
-      c,
-      {
-        title: "Edit task",
-        page: () => (
-          <>
-            <h1>Edit task</h1>
-            <TaskFormView form={form} errors={result.errors} taskId={id} back={back} />
-          </>
-        ),
-        fragment: () => <TaskFormView form={form} errors={result.errors} taskId={id} back={back} inline />,
-      },
-      422,
-    );
+    return formAgain(c, { title: "Edit task", form, errors: result.errors, back, taskId: id });
   }
   const task = await updateTask(c.var.db, user.id, id, result.values, c.var.deps.clock.now());
   if (!task) throw notFound();
@@ -146,31 +117,31 @@ async function update(c: Context<HonoEnv>) {
 taskRoutes.post("/:id", update);
 taskRoutes.patch("/:id", update);
 
-async function remove(c: Context<HonoEnv>) {
+async function remove(c: Context<SignedInEnv>) {
   const id = taskId(c);
   const back = returnPath(c, field(await readForm(c.req.raw), "next"));
-  if (!(await deleteTask(c.var.db, c.var.user!.id, id))) throw notFound();
+  if (!(await deleteTask(c.var.db, c.var.user.id, id))) throw notFound();
   // From the task's own page there is no row to remove: htmx follows HX-Redirect to the list.
-  if (!wantsFragment(c) || !fromListPage(c)) return redirectAfterPost(c, back);
+  if (!wantsFragment(c) || !fromListPage(c)) return redirectBrowser(c, back);
   // The row is removed by hx-swap="delete"; the counts beside the list are refreshed out of band.
   return c.html(await countsOob(c));
 }
 taskRoutes.post("/:id/delete", remove);
 taskRoutes.delete("/:id", remove);
 
-const changeStatus = (status: TaskStatus) => async (c: Context<HonoEnv>) => {
+const changeStatus = (status: TaskStatus) => async (c: Context<SignedInEnv>) => {
   const id = taskId(c);
   const back = returnPath(c, field(await readForm(c.req.raw), "next"));
-  const task = await setTaskStatus(c.var.db, c.var.user!.id, id, status, c.var.deps.clock.now());
+  const task = await setTaskStatus(c.var.db, c.var.user.id, id, status, c.var.deps.clock.now());
   if (!task) throw notFound();
   return rowOrRedirect(c, task, back);
 };
 taskRoutes.post("/:id/complete", changeStatus("done"));
 taskRoutes.post("/:id/reopen", changeStatus("todo"));
 
-async function rowOrRedirect(c: Context<HonoEnv>, task: NonNullable<Awaited<ReturnType<typeof getTask>>>, back: string) {
+async function rowOrRedirect(c: Context<SignedInEnv>, task: NonNullable<Awaited<ReturnType<typeof getTask>>>, back: string) {
   if (!wantsFragment(c)) return c.redirect(back, 303);
-  const ctx = itemContext(c.var.deps.clock.now(), c.var.user!.timezone, listUrl(currentListFilter(c)));
+  const ctx = itemContext(c.var.deps.clock.now(), c.var.user.timezone, listUrl(currentListFilter(c)));
   return c.html(
     <>
       <TaskItem task={task} ctx={ctx} />
@@ -179,22 +150,44 @@ async function rowOrRedirect(c: Context<HonoEnv>, task: NonNullable<Awaited<Retu
   );
 }
 
-async function countsOob(c: Context<HonoEnv>) {
-  const user = c.var.user!;
+async function countsOob(c: Context<SignedInEnv>) {
+  const user = c.var.user;
   const filter = currentListFilter(c);
   const counts = await countTasksByStatus(c.var.db, user.id, filter, dueWindows(c.var.deps.clock.now(), user.timezone));
   return <StatusCounts filter={filter} counts={counts} oob />;
 }
 
-function taskId(c: Context<HonoEnv>): string {
+/**
+ * A form that did not validate, shown again with its messages (422): on its page, or in place
+ * for htmx (inline when editing a row, since the list row is what htmx swapped it into).
+ */
+function formAgain(c: Context<SignedInEnv>, view: { title: string; form: TaskForm; errors: TaskErrors; back: string; taskId?: string }) {
+  const { title, form, errors, back, taskId } = view;
+  return pageOrFragment(
+    c,
+    {
+      title,
+      page: () => (
+        <>
+          <h1>{title}</h1>
+          <TaskFormView form={form} errors={errors} taskId={taskId} back={back} />
+        </>
+      ),
+      fragment: () => <TaskFormView form={form} errors={errors} taskId={taskId} back={back} inline={taskId !== undefined} />,
+    },
+    422,
+  );
+}
+
+function taskId(c: Context<SignedInEnv>): string {
   const id = c.req.param("id") ?? "";
   // Not a UUID cannot be a task; answering here also keeps malformed ids away from the uuid column.
   if (!UUID.test(id)) throw notFound();
   return id.toLowerCase();
 }
 
-async function ownTask(c: Context<HonoEnv>) {
-  const task = await getTask(c.var.db, c.var.user!.id, taskId(c));
+async function ownTask(c: Context<SignedInEnv>) {
+  const task = await getTask(c.var.db, c.var.user.id, taskId(c));
   if (!task) throw notFound();
   return task;
 }

@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import type { TaskValues } from "../db/tasks.js";
 import { taskPriority, taskStatus, type TaskPriority, type TaskStatus } from "../db/schema.js";
-import { field, hasControlChars, type FormBody } from "../http/form.js";
+import { field, hasControlChars, type FormBody } from "../form-fields.js";
 import { dueMoment } from "./due.js";
 
 /** What the user typed, kept verbatim so a form with errors shows it again. */
