@@ -7,6 +7,8 @@ import { dueWindows } from "../tasks/due.js";
 import { filterQuery, parseFilter, type TaskFilter } from "../tasks/filters.js";
 import type { ItemContext } from "../views/task-item.js";
 import type { ListModel, RowsModel } from "../views/task-list.js";
+import type { TaskView } from "../views/models.js";
+import type { Task } from "../db/schema.js";
 import { dueClock } from "../tasks/format.js";
 
 export const PAGE_SIZE = 50;
@@ -30,8 +32,25 @@ async function load(c: Context<SignedInEnv>, filter: TaskFilter, cursor: Cursor 
   const { tasks: rows, counts } = await listTasksWithCounts(db, user.id, filter, windows, cursor, PAGE_SIZE, withCounts);
   const tasks = rows.slice(0, PAGE_SIZE);
   const nextCursor = rows.length > PAGE_SIZE ? cursorAfter(tasks[tasks.length - 1]!, filter.sort) : null;
-  const page: RowsModel = { filter, tasks, nextCursor, ctx: itemContext(now, user.timezone, listUrl(filter)) };
+  const page: RowsModel = { filter, tasks: tasks.map(taskView), nextCursor, ctx: itemContext(now, user.timezone, listUrl(filter)) };
   return { page, counts };
+}
+
+/** A task row as the list and the task page show it (the views never see database rows). */
+export function taskView(task: Task): TaskView {
+  return {
+    id: task.id,
+    title: task.title,
+    notes: task.notes,
+    status: task.status,
+    priority: task.priority,
+    dueDate: task.dueDate,
+    dueTime: task.dueTime,
+    dueAt: task.dueAt,
+    createdAt: task.createdAt,
+    updatedAt: task.updatedAt,
+    completedAt: task.completedAt,
+  };
 }
 
 /** What every row needs of the request: the owner's clock, worked out once for all rows. */

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { countTasksByStatus, deleteTask, getTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
-import type { TaskStatus } from "../db/schema.js";
+import type { Task, TaskStatus } from "../db/schema.js";
 import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
 import { pageOrFragment, redirectBrowser, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
@@ -16,7 +16,7 @@ import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
-import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows } from "./task-list.js";
+import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows, taskView } from "./task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>().use(requireUser);
 
@@ -68,11 +68,11 @@ taskRoutes.get("/:id", async (c) => {
     title: task.title,
     page: () => (
       <>
-        <TaskPage task={task} ctx={ctx} />
+        <TaskPage task={taskView(task)} ctx={ctx} />
         <TaskReminders task={task} user={user} history={history} now={ctx.clock.now} />
       </>
     ),
-    fragment: () => <TaskItem task={task} ctx={ctx} />,
+    fragment: () => <TaskItem task={taskView(task)} ctx={ctx} />,
   });
 });
 
@@ -80,7 +80,7 @@ taskRoutes.get("/:id/delete", async (c) => {
   const task = await ownTask(c);
   // After deleting, back to the list the user came from; "Keep it" shows the task instead.
   const back = returnPath(c, c.req.query("next"));
-  return c.render(<DeleteConfirmPage task={task} back={back} />, { title: `Delete ${task.title}` });
+  return c.render(<DeleteConfirmPage task={taskView(task)} back={back} />, { title: `Delete ${task.title}` });
 });
 
 taskRoutes.get("/:id/edit", async (c) => {
@@ -139,12 +139,12 @@ const changeStatus = (status: TaskStatus) => async (c: Context<SignedInEnv>) => 
 taskRoutes.post("/:id/complete", changeStatus("done"));
 taskRoutes.post("/:id/reopen", changeStatus("todo"));
 
-async function rowOrRedirect(c: Context<SignedInEnv>, task: NonNullable<Awaited<ReturnType<typeof getTask>>>, back: string) {
+async function rowOrRedirect(c: Context<SignedInEnv>, task: Task, back: string) {
   if (!wantsFragment(c)) return c.redirect(back, 303);
   const ctx = itemContext(c.var.deps.clock.now(), c.var.user.timezone, listUrl(currentListFilter(c)));
   return c.html(
     <>
-      <TaskItem task={task} ctx={ctx} />
+      <TaskItem task={taskView(task)} ctx={ctx} />
       {await countsOob(c)}
     </>,
   );

@@ -1,10 +1,8 @@
-import type { devMailbox } from "../db/schema.js";
-
-type Mail = typeof devMailbox.$inferSelect;
+import type { MailSummary, MailView } from "./models.js";
 
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
-export function MailboxPage(props: { mails: Mail[]; address: string }) {
+export function MailboxPage(props: { mails: MailSummary[]; address: string }) {
   return (
     <section>
       <h1>Dev mailbox</h1>
@@ -17,7 +15,7 @@ export function MailboxPage(props: { mails: Mail[]; address: string }) {
         <ul class="mailbox">
           {props.mails.map((m) => (
             <li>
-              <a href={`/dev/mailbox/${m.id}`}>{m.subject}</a> <span class="muted">{when(m.createdAt)}</span>
+              <a href={`/dev/mailbox/${m.id}`}>{m.subject}</a> <span class="muted">{when(m.sentAt)}</span>
             </li>
           ))}
         </ul>
@@ -27,7 +25,7 @@ export function MailboxPage(props: { mails: Mail[]; address: string }) {
 }
 
 /** One message: its headers, every link it holds (so they can be followed), and both parts. */
-export function MailPage(props: { mail: Mail }) {
+export function MailPage(props: { mail: MailView }) {
   const m = props.mail;
   const links = [...m.htmlBody.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)].map((x) => ({
     href: x[1]!.replace(/&amp;/g, "&"),
@@ -41,17 +39,17 @@ export function MailPage(props: { mail: Mail }) {
       <h1>{m.subject}</h1>
       <dl class="facts">
         <dt>From</dt>
-        <dd>{m.fromAddress}</dd>
+        <dd>{m.from}</dd>
         <dt>To</dt>
-        <dd>{m.toAddress}</dd>
+        <dd>{m.to}</dd>
         <dt>Date</dt>
-        <dd>{when(m.createdAt)}</dd>
+        <dd>{when(m.sentAt)}</dd>
         <dt>Stream</dt>
-        <dd>{m.messageStream}</dd>
+        <dd>{m.stream}</dd>
         {m.headers.map((h) => (
           <>
-            <dt>{h.Name}</dt>
-            <dd class="wrap">{h.Value}</dd>
+            <dt>{h.name}</dt>
+            <dd class="wrap">{h.value}</dd>
           </>
         ))}
       </dl>

@@ -1,7 +1,8 @@
 import { html } from "hono/html";
-import type { Task } from "../db/schema.js";
-import { describeDueOn, type DueClock } from "../tasks/format.js";
+import type { DueClock } from "../tasks/format.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
+import type { TaskView } from "./models.js";
+import { dueShown, taskUrls } from "./task-due.js";
 
 export interface ItemContext {
   /** The owner's now and local date, worked out once per request for every row. */
@@ -31,16 +32,12 @@ export const ROW_HTMX = {
  * `html` template rather than JSX (every value still escaped): JSX elements were the largest cost
  * of rendering a list, at 15 µs a row.
  */
-export function TaskItem(props: { task: Task; ctx: ItemContext }) {
+export function TaskItem(props: { task: TaskView; ctx: ItemContext }) {
   const { task, ctx } = props;
-  const url = `/tasks/${task.id}`;
+  const urls = taskUrls(task);
   const done = task.status === "done";
-  const due = task.dueAt && task.dueDate ? describeDueOn({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.clock) : null;
-  const state = due ? (done ? "done" : due.state) : "none";
-  const facts = due
-    ? html`${state === "overdue" ? html`<strong>Overdue: </strong>` : ""}<time datetime="${due.iso}">${due.absolute}</time> (${due.relative})`
-    : "No due date";
+  const due = dueShown(task, ctx.clock);
   // Without JavaScript, Delete opens a confirmation page (GET); htmx (boosted, hx-method) posts to
   // the same URL once the person confirms, and removes the row.
-  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${state}${done ? " is-done" : ""}"><form method="post" action="${url}/${done ? "reopen" : "complete"}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${facts}</p><a href="${url}/edit" aria-label="Edit “${task.title}”">Edit</a><form action="${url}/delete" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
+  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${due.state}${done ? " is-done" : ""}"><form method="post" action="${urls.toggle}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${urls.url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${due.facts}</p><a href="${urls.edit}" aria-label="Edit “${task.title}”">Edit</a><form action="${urls.delete}" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
 }

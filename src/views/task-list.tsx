@@ -1,14 +1,15 @@
-import type { Task, TaskStatus } from "../db/schema.js";
+import type { TaskStatus } from "../db/schema.js";
 import { filterQuery, isFiltered, type TaskFilter } from "../tasks/filters.js";
 import { emptyTaskForm } from "../tasks/task-input.js";
 import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
 import { TaskFormView } from "./task-form.js";
 import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels.js";
+import type { TaskView } from "./models.js";
 
 /** One page of rows: what "load more" shows. */
 export interface RowsModel {
   filter: TaskFilter;
-  tasks: Task[];
+  tasks: TaskView[];
   nextCursor: string | null;
   ctx: ItemContext;
 }
@@ -126,7 +127,7 @@ export function TaskResults(props: { model: ListModel; oob?: boolean }) {
 }
 
 /** Rows plus the "load more" row; the next page is exactly this again, swapped over that row. */
-export function TaskRows(props: { tasks: Task[]; ctx: ItemContext; filter: TaskFilter; nextCursor: string | null }) {
+export function TaskRows(props: { tasks: TaskView[]; ctx: ItemContext; filter: TaskFilter; nextCursor: string | null }) {
   const { filter, nextCursor } = props;
   const nextUrl = nextCursor ? `/tasks${filterQuery(filter, { cursor: nextCursor })}` : null;
   return (

@@ -1,13 +1,14 @@
-import type { Task } from "../db/schema.js";
-import { describeDueOn } from "../tasks/format.js";
 import type { ItemContext } from "./task-item.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
+import type { TaskView } from "./models.js";
+import { dueShown, taskUrls } from "./task-due.js";
 
 /** The task on its own page: everything about it, and the same actions as in the list. */
-export function TaskPage(props: { task: Task; ctx: ItemContext }) {
+export function TaskPage(props: { task: TaskView; ctx: ItemContext }) {
   const { task, ctx } = props;
+  const urls = taskUrls(task);
   const done = task.status === "done";
-  const due = task.dueAt && task.dueDate ? describeDueOn({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done }, ctx.clock) : null;
+  const due = dueShown(task, ctx.clock);
   const at = (d: Date) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: ctx.timezone }).format(d);
   return (
     <article class={`task-page priority-${task.priority}${done ? " is-done" : ""}`}>
@@ -22,14 +23,7 @@ export function TaskPage(props: { task: Task; ctx: ItemContext }) {
         <dd>{PRIORITY_LABELS[task.priority]}</dd>
         <dt>Due</dt>
         <dd>
-          {due ? (
-            <span class={`due due-${done ? "done" : due.state}`}>
-              {!done && due.state === "overdue" ? <strong>Overdue: </strong> : null}
-              <time datetime={due.iso}>{due.absolute}</time> ({due.relative})
-            </span>
-          ) : (
-            "No due date"
-          )}
+          {due.state === "none" ? due.facts : <span class={`due due-${due.state}`}>{due.facts}</span>}
         </dd>
         <dt>Created</dt>
         <dd>{at(task.createdAt)}</dd>
@@ -44,16 +38,16 @@ export function TaskPage(props: { task: Task; ctx: ItemContext }) {
       </dl>
       {task.notes ? <div class="notes">{task.notes}</div> : <p class="muted">No notes.</p>}
       <div class="actions">
-        <form method="post" action={`/tasks/${task.id}/${done ? "reopen" : "complete"}`} class="inline">
-          <input type="hidden" name="next" value={`/tasks/${task.id}`} />
+        <form method="post" action={urls.toggle} class="inline">
+          <input type="hidden" name="next" value={urls.url} />
           <button type="submit" class="primary">
             {done ? "Reopen" : "Mark done"}
           </button>
         </form>
-        <a class="button" href={`/tasks/${task.id}/edit`}>
+        <a class="button" href={urls.edit}>
           Edit
         </a>
-        <form method="get" action={`/tasks/${task.id}/delete`} class="inline" hx-post={`/tasks/${task.id}/delete`} hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
+        <form method="get" action={urls.delete} class="inline" hx-post={urls.delete} hx-confirm={`Delete “${task.title}”? This cannot be undone.`}>
           <input type="hidden" name="next" value="/tasks" />
           <button type="submit" class="danger">
             Delete
@@ -65,7 +59,7 @@ export function TaskPage(props: { task: Task; ctx: ItemContext }) {
 }
 
 /** Asks before deleting, for browsers without JavaScript (htmx asks with hx-confirm instead). */
-export function DeleteConfirmPage(props: { task: Task; back: string }) {
+export function DeleteConfirmPage(props: { task: TaskView; back: string }) {
   return (
     <section class="narrow">
       <h1>Delete this task?</h1>
