@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { LATE_OFFSETS, type GroupCounts, type ReminderGroup } from "../reminders/slots.js";
+import { endOfLocalDaySql, localDateSql, localHourSql, localMidnightSql } from "./calendar.js";
 import { rowsOf, type Db } from "./database.js";
 import type { TaskPriority } from "./schema.js";
 
@@ -54,8 +55,8 @@ function slotOffsetsSql(leadDays: SQL, overdueReminders: SQL): SQL {
  */
 function dueBetweenSql(userId: SQL, timezone: SQL, first: SQL, last: SQL): SQL {
   return sql`t.user_id = ${userId}
-    and t.due_at >= ((${first})::timestamp at time zone ${timezone}) - interval '1 hour'
-    and t.due_at < ((${last} + 1)::timestamp at time zone ${timezone}) + interval '1 hour'
+    and t.due_at >= ${localMidnightSql(first, timezone)} - interval '1 hour'
+    and t.due_at < ${localMidnightSql(sql`${last} + 1`, timezone)} + interval '1 hour'
     and t.due_date between ${first} and ${last}
     and t.status <> 'done' and t.reminders_enabled`;
 }
@@ -87,11 +88,10 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
     with batch as materialized (
       select u.id, u.email, u.name, u.timezone, u.reminder_hour, u.lead_days, u.overdue_reminders, u.reminder_delivery, l.local_date
       from users u
-        cross join lateral (select ${at} at time zone u.timezone as local_now) n
-        cross join lateral (select n.local_now::date as local_date) l
+        cross join lateral (select ${localDateSql(at, sql`u.timezone`)} as local_date) l
       where u.id > ${afterUserId}::uuid
         and u.reminders_enabled and u.reminders_paused_reason is null
-        and extract(hour from n.local_now) >= u.reminder_hour
+        and ${localHourSql(at, sql`u.timezone`)} >= u.reminder_hour
         -- Handled today? Then skip it before probing any task (as a plain NOT EXISTS, the planner
         -- probed every user's tasks first, on every later run of the day).
         and case when exists (select 1 from reminder_scans s where s.user_id = u.id and s.local_date = l.local_date) then false
@@ -130,7 +130,7 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
     )
     select b.id as user_id, b.email, b.name, b.timezone, b.reminder_hour, b.lead_days::int[] as lead_days, b.overdue_reminders,
       b.reminder_delivery, b.local_date::text as local_date,
-      (extract(epoch from ((b.local_date + 1)::timestamp at time zone b.timezone)) * 1000)::float8 - 1 as expires_at_ms,
+      (extract(epoch from ${endOfLocalDaySql(sql`b.local_date`, sql`b.timezone`)}) * 1000)::float8 as expires_at_ms,
       r.id, r.title, r.priority::text as priority, r.due_date::text as due_date, r.due_time::text as due_time,
       (extract(epoch from r.due_at) * 1000)::float8 as due_at_ms, r.overdue::int as overdue, r.today::int as today, r.soon::int as soon
     from batch b

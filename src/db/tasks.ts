@@ -3,6 +3,7 @@ import type { Cursor } from "../tasks/cursor.js";
 import { priorityAtRank } from "../tasks/cursor.js";
 import type { DueWindows } from "../tasks/due.js";
 import type { TaskFilter } from "../tasks/filters.js";
+import { endOfLocalDaySql, localDateSql } from "./calendar.js";
 import { rowsOf, statementName, type Db } from "./database.js";
 import { tasks, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
 
@@ -262,10 +263,10 @@ function afterCursor(sort: TaskFilter["sort"], c: Cursor): SQL {
 export function retimedDue(timezone: string) {
   return {
     dueAt: sql`case when ${tasks.dueTime} is null
-      then ((${tasks.dueDate} + 1)::timestamp at time zone ${timezone}) - interval '1 millisecond'
+      then ${endOfLocalDaySql(sql`${tasks.dueDate}`, sql`${timezone}`)}
       else ${tasks.dueAt} end`,
     dueDate: sql`case when ${tasks.dueTime} is null then ${tasks.dueDate}
-      else (${tasks.dueAt} at time zone ${timezone})::date end`,
+      else ${localDateSql(sql`${tasks.dueAt}`, sql`${timezone}`)} end`,
     dueTime: sql`case when ${tasks.dueTime} is null then null
       else date_trunc('minute', ${tasks.dueAt} at time zone ${timezone})::time end`,
   };

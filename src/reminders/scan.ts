@@ -1,4 +1,3 @@
-import { DateTime } from "luxon";
 import { dueBatch, forgetOldScans, inScanTransaction, writeBatch, type DueBatch, type QueuedEmail, type QueuedItem } from "../db/reminders.js";
 import { actionTokens, unsubscribeTokens } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
@@ -6,6 +5,7 @@ import type { Signer } from "../email/signing.js";
 import { composeDigest, composeTaskEmail, groupOf, type ComposeInput, type RemindedTask } from "./compose.js";
 import type { JobDeps } from "./jobs.js";
 import { slotOn } from "./slots.js";
+import { addDays, localDate } from "../tasks/due.js";
 
 /** A digest lists at most this many tasks, then "and N more" with a link to the list in the app. */
 export const DIGEST_LIMIT = 20;
@@ -48,7 +48,7 @@ export async function runReminders(
   const done = () => ({ ...result, statements: deps.database.roundTrips() - statementsBefore });
   const signer = await emailSigner(db, deps.config.signingSecret);
   // Markers older than any zone's "today" are never consulted again.
-  await forgetOldScans(db, DateTime.fromJSDate(now, { zone: "UTC" }).minus({ days: 3 }).toISODate()!);
+  await forgetOldScans(db, addDays(localDate(now, "UTC"), -3));
 
   // Two batches are in flight at once, each in its own transaction: batch N+1 is read while batch
   // N's emails are composed, and composed while N's are written, so the database and the

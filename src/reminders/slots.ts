@@ -1,5 +1,4 @@
-import { DateTime } from "luxon";
-import { calendarDays } from "../tasks/due.js";
+import { addDays, calendarDays, firstMomentAtHour, localDate } from "../tasks/due.js";
 
 /** A user's reminder preferences, as the scan and the task page read them. */
 export interface ReminderPrefs {
@@ -57,7 +56,7 @@ export function slotOn(dueDate: string, today: string, prefs: Pick<ReminderPrefs
 
 /** The instant the reminders of local date `date` go out for this user. */
 export function sendMoment(date: string, prefs: Pick<ReminderPrefs, "timezone" | "reminderHour">): Date {
-  return DateTime.fromISO(date, { zone: prefs.timezone }).set({ hour: prefs.reminderHour }).toJSDate();
+  return firstMomentAtHour(date, prefs.reminderHour, prefs.timezone);
 }
 
 /**
@@ -65,13 +64,41 @@ export function sendMoment(date: string, prefs: Pick<ReminderPrefs, "timezone" |
  * and whose reminder hour is still ahead. Null when none will come.
  */
 export function nextReminder(dueDate: string, now: Date, prefs: ReminderPrefs): { date: string; at: Date; slot: Slot } | null {
-  const local = DateTime.fromJSDate(now, { zone: prefs.timezone });
+  const today = localDate(now, prefs.timezone);
   for (let offset = 0; offset <= FINAL_OVERDUE_DAY + MAX_LEAD_DAYS + 1; offset++) {
-    const date = local.plus({ days: offset }).toISODate()!;
+    const date = addDays(today, offset);
     if (calendarDays(date, dueDate) < -FINAL_OVERDUE_DAY) break;
     const slot = slotOn(dueDate, date, prefs);
     const at = sendMoment(date, prefs);
     if (slot && at > now) return { date, at, slot };
   }
   return null;
+}
+
+/** A user who receives reminder emails (SQL form: `receivesRemindersSql`, src/db/reminder-rules.ts). */
+export function receivesReminders(user: { remindersEnabled: boolean; remindersPausedReason: string | null }): boolean {
+  return user.remindersEnabled && user.remindersPausedReason === null;
+}
+
+/** A task that gets reminders on its reminder days (SQL form: `taskGetsRemindersSql`). */
+export function taskGetsReminders(task: { status: string; remindersEnabled: boolean }): boolean {
+  return task.status !== "done" && task.remindersEnabled;
+}
+
+/** The task page's next reminder: when, or why none will come. */
+export type NextReminder =
+  | { kind: "at"; at: Date; final: boolean }
+  | { kind: "none"; reason: "task-done" | "task-off" | "user-off" | "no-due-date" | "none-left" };
+
+export function nextReminderFor(
+  task: { status: string; remindersEnabled: boolean; dueDate: string | null },
+  user: ReminderPrefs & { remindersEnabled: boolean; remindersPausedReason: string | null },
+  now: Date,
+): NextReminder {
+  if (task.status === "done") return { kind: "none", reason: "task-done" };
+  if (!taskGetsReminders(task)) return { kind: "none", reason: "task-off" };
+  if (!receivesReminders(user)) return { kind: "none", reason: "user-off" };
+  if (!task.dueDate) return { kind: "none", reason: "no-due-date" };
+  const upcoming = nextReminder(task.dueDate, now, user);
+  return upcoming ? { kind: "at", at: upcoming.at, final: upcoming.slot.final } : { kind: "none", reason: "none-left" };
 }

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { DateTime } from "luxon";
 import { turnOffReminders } from "../db/reminder-prefs.js";
 import { isTokenUsed, taskForLink, userEmail, useToken } from "../db/email-actions.js";
 import type { Task } from "../db/schema.js";
@@ -8,7 +7,7 @@ import type { HonoEnv } from "../deps.js";
 import { readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
 import { field, readForm } from "../http/form.js";
-import { dueMoment } from "../tasks/due.js";
+import { dueTomorrow } from "../tasks/due.js";
 import { describeDue } from "../tasks/format.js";
 import { ActionConfirmPage, ActionResultPage, UnsubscribePage } from "../views/email-pages.js";
 
@@ -47,7 +46,7 @@ emailRoutes.get("/action", async (c) => {
   if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
   if (await isTokenUsed(c.var.db, check.nonce)) return alreadyUsed(c, check.taskId);
   if (check.action === "tomorrow" && found.task.status === "done") return alreadyDone(c, found.task);
-  const newDue = check.action === "tomorrow" ? movedToTomorrow(found.task, found.timezone, c.var.deps.clock.now()) : null;
+  const newDue = check.action === "tomorrow" ? dueTomorrow(found.task.dueTime, found.timezone, c.var.deps.clock.now()) : null;
   const label = newDue ? describeDue({ ...newDue, dueAt: newDue.dueAt, done: false }, c.var.deps.clock.now(), found.timezone).absolute : undefined;
   return c.render(<ActionConfirmPage token={token} task={found.task} action={check.action} newDue={label} />, { title: "Confirm" });
 });
@@ -69,7 +68,7 @@ emailRoutes.post("/action", async (c) => {
   }
   // Only the due columns are written, and only while the task is open: whatever its owner changed
   // since the read above (title, notes, priority, a completion) stays as they left it.
-  const moved = movedToTomorrow(found.task, found.timezone, now);
+  const moved = dueTomorrow(found.task.dueTime, found.timezone, now);
   const task = await moveOpenTaskDue(c.var.db, check.userId, check.taskId, moved, now);
   if (!task) return notMoved(c, check.userId, check.taskId);
   const label = describeDue({ ...moved, done: false }, now, found.timezone).absolute;
@@ -96,13 +95,6 @@ function alreadyDone(c: Context<HonoEnv>, task: Task) {
     <ActionResultPage heading="This task is already done" message={`“${task.title}” was marked done, so it was not moved. Reopen it first if it still needs doing.`} taskId={task.id} />,
     { title: "Already done" },
   );
-}
-
-/** Tomorrow in the owner's zone, keeping the time of day if the task has one. */
-function movedToTomorrow(task: { dueTime: string | null }, timezone: string, now: Date) {
-  const dueDate = DateTime.fromJSDate(now, { zone: timezone }).plus({ days: 1 }).toISODate()!;
-  const dueTime = task.dueTime ? task.dueTime.slice(0, 5) : null;
-  return { dueDate, dueTime, dueAt: dueMoment(dueDate, dueTime, timezone) };
 }
 
 function invalidLink(c: Context<HonoEnv>) {

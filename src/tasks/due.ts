@@ -4,15 +4,16 @@ import { DateTime } from "luxon";
 // arithmetic (gaps, repeated hours) we would otherwise get wrong by hand.
 
 /**
- * The exact due moment: the given time that day, or the end of that day, in the owner's zone. A
- * time that occurs twice (the hour repeated when clocks go back) means its first occurrence.
+ * The exact due moment: the given time that day, or the end of that day (the millisecond before
+ * the next date begins), in the owner's zone. A time that occurs twice (the hour repeated when
+ * clocks go back) means its first occurrence.
  */
 export function dueMoment(dueDate: string, dueTime: string | null, timezone: string): Date {
   const key = `${timezone} ${dueDate} ${dueTime ?? ""}`;
   let at = moments.get(key);
   if (at === undefined) {
     const day = DateTime.fromISO(dueDate, { zone: timezone });
-    const moment = dueTime ? day.set({ hour: Number(dueTime.slice(0, 2)), minute: Number(dueTime.slice(3, 5)) }) : day.endOf("day");
+    const moment = dueTime ? day.set({ hour: Number(dueTime.slice(0, 2)), minute: Number(dueTime.slice(3, 5)) }) : endOfDay(day, dueDate);
     at = moment.toMillis();
     // Bounded: a full map starts again rather than growing with every date ever typed.
     if (moments.size >= 10_000) moments.clear();
@@ -21,11 +22,22 @@ export function dueMoment(dueDate: string, dueTime: string | null, timezone: str
   return new Date(at);
 }
 
+/**
+ * luxon's end of the day is the first moment of the next date minus 1 ms, with that midnight read
+ * at the day's offset (so a midnight that occurs twice counts its first time). A date the zone
+ * skipped (Samoa's 2011-12-30) has no moment of its own: luxon would end the next day instead.
+ */
+function endOfDay(day: DateTime, date: string): DateTime {
+  const end = day.endOf("day");
+  return end.toISODate() === date ? end : DateTime.fromISO(addDays(date, 1), { zone: day.zone }).minus(1);
+}
+
 // Each luxon step above costs Intl offset look-ups (10 % of a create's CPU), while people keep
 // typing the same few dates; the answer for a zone, date and time never changes in a process.
 const moments = new Map<string, number>();
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Midnight UTC of a YYYY-MM-DD date: calendar arithmetic without any zone's DST in the way. */
 export function utcDay(isoDate: string): number {
@@ -35,6 +47,58 @@ export function utcDay(isoDate: string): number {
 /** Whole calendar days from `from` to `to` (both YYYY-MM-DD; negative when `to` is earlier). */
 export function calendarDays(from: string, to: string): number {
   return Math.round((utcDay(to) - utcDay(from)) / DAY_MS);
+}
+
+/** The date `days` calendar days after `isoDate` (YYYY-MM-DD; negative goes back). */
+export function addDays(isoDate: string, days: number): string {
+  return new Date(utcDay(isoDate) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The last millisecond of a local date in a zone: a date-only deadline's moment, and when a day's
+ * reminders stop being worth sending. SQL form: `endOfLocalDaySql` (src/db/calendar.ts).
+ */
+export function endOfLocalDay(date: string, timezone: string): Date {
+  return dueMoment(date, null, timezone);
+}
+
+/**
+ * The first moment of local date `date` whose hour is `hour` or later: when a day's reminders go
+ * out. SQL form: `localHourSql(now, zone) >= hour` (src/db/calendar.ts). An hour that occurs twice
+ * counts from its first time; where clocks jump over the hour, it is the jump itself (luxon alone
+ * would take the later time, and move a skipped hour on by the jump's length).
+ */
+export function firstMomentAtHour(date: string, hour: number, timezone: string): Date {
+  const wall = utcDay(date) + hour * HOUR_MS;
+  const at = (ms: number) => DateTime.fromMillis(ms, { zone: timezone });
+  // The offsets in force around that wall time; each reading that really shows it is a candidate.
+  const offsets = new Set([-DAY_MS, 0, DAY_MS].map((k) => at(wall + k).offset));
+  const exact = [...offsets].map((o) => wall - o * 60_000).filter((ms) => at(ms).toISODate() === date && at(ms).hour === hour && at(ms).minute === 0);
+  if (exact.length) return new Date(Math.min(...exact));
+  // Skipped: the first moment after the jump (earliest to latest offsets span under two days).
+  const reached = (ms: number) => {
+    const local = at(ms);
+    return local.toISODate()! > date || (local.toISODate() === date && local.hour >= hour);
+  };
+  let [lo, hi] = [wall - 2 * DAY_MS, wall + 2 * DAY_MS];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reached(mid)) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi);
+}
+
+/** The owner's local date at `now`. SQL form: `localDateSql` (src/db/calendar.ts). */
+export function localDate(now: Date, timezone: string): string {
+  return localDay(now, timezone).date;
+}
+
+/** A deadline moved to the owner's tomorrow (the email's "Move to tomorrow"), keeping its time of day. */
+export function dueTomorrow(dueTime: string | null, timezone: string, now: Date): { dueDate: string; dueTime: string | null; dueAt: Date } {
+  const dueDate = addDays(localDate(now, timezone), 1);
+  const time = dueTime ? dueTime.slice(0, 5) : null;
+  return { dueDate, dueTime: time, dueAt: dueMoment(dueDate, time, timezone) };
 }
 
 export interface DueWindows {
@@ -68,12 +132,8 @@ export function localDay(now: Date, timezone: string): LocalDay {
   const cached = days.get(timezone);
   if (cached && now >= cached.start && now <= cached.end) return cached;
   const local = DateTime.fromJSDate(now, { zone: timezone });
-  const day = {
-    date: local.toISODate()!,
-    start: local.startOf("day").toJSDate(),
-    end: local.endOf("day").toJSDate(),
-    weekEnd: local.plus({ days: 7 }).endOf("day").toJSDate(),
-  };
+  const date = local.toISODate()!;
+  const day = { date, start: local.startOf("day").toJSDate(), end: endOfLocalDay(date, timezone), weekEnd: endOfLocalDay(addDays(date, 7), timezone) };
   days.set(timezone, day);
   return day;
 }
