@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { isPostgresUrl } from "../src/entries/settings.js";
 import { productionAppUrlProblem, productionEmailFromProblem } from "../src/entries/production-config.js";
 
 export interface Migration {
@@ -18,7 +19,7 @@ export function configProblems(env: Record<string, string | undefined>, wrangler
   const direct = env.DIRECT_DATABASE_URL;
   if (!direct) {
     problems.push("DIRECT_DATABASE_URL is not set: the migrations need Neon's direct connection string (the host without -pooler)");
-  } else if (!/^postgres(ql)?:\/\/\S+$/.test(direct) || !URL.canParse(direct)) {
+  } else if (!isPostgresUrl(direct)) {
     problems.push("DIRECT_DATABASE_URL must be a postgres:// connection string");
   } else if (new URL(direct).hostname.includes("-pooler")) {
     problems.push("DIRECT_DATABASE_URL names Neon's pooler (-pooler): migrations need a session, so give the direct string");

@@ -5,20 +5,23 @@
 // Ctrl-C stops everything it started.
 import { spawn } from "node:child_process";
 import { lockDataDir } from "../src/entries/data-dir.js";
+import { ConfigError, parseNodeEnv } from "../src/entries/node-env.js";
 import { openNodeDatabase } from "../src/db/node-database.js";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
 import { startWsProxy } from "./ws-proxy.mjs";
 
-const port = Number(process.env.PORT ?? 8787);
+// The same checks as `npm start` (PORT, DATA_DIR, DATABASE_URL), with the Worker's usual port.
+const env = parseEnvOrExit();
+const port = env.PORT;
 const pgPort = Number(process.env.DEV_PG_PORT ?? 54329);
-const dataDir = process.env.DATA_DIR ?? "./.data";
+const dataDir = env.DATA_DIR;
 const stops: (() => unknown)[] = [];
 // wrangler listens on 127.0.0.1 and prints that address, so APP_URL names it too (links in mail,
 // the printed URL); localhost and [::1] on this port pass the same-origin check as well.
 const appUrl = `http://127.0.0.1:${port}`;
 
 async function main() {
-  let databaseUrl = process.env.DATABASE_URL;
+  let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const lock = lockDataDir(dataDir);
     if ("heldBy" in lock) throw new Error(`DATA_DIR ${dataDir} is in use by process ${lock.heldBy} (npm start?); stop it first`);
@@ -66,3 +69,13 @@ main().catch((err: Error) => {
   console.error(`npm run dev could not start: ${err.message}`);
   void stop(1);
 });
+
+function parseEnvOrExit() {
+  try {
+    return parseNodeEnv({ ...process.env, PORT: process.env.PORT ?? "8787" });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`npm run dev could not start: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -5,8 +5,9 @@
 import { parseArgs } from "node:util";
 import { openNodeDatabase } from "../src/db/node-database.js";
 import { lockDataDir, readControlFile } from "../src/entries/data-dir.js";
-import { ConfigError, parseNodeEnv } from "../src/entries/node-env.js";
-import { appUrlOf, nodeAppConfig, nodeMailer } from "../src/entries/node-mail.js";
+import { appUrlOf, ConfigError, parseNodeEnv } from "../src/entries/node-env.js";
+import { systemClock } from "../src/clock.js";
+import { appConfigFrom, mailerFrom } from "../src/entries/settings.js";
 import { parseInstant, runReminderJobs } from "../src/entries/reminder-jobs.js";
 import { errorForLog } from "../src/log.js";
 
@@ -56,7 +57,7 @@ async function main() {
 async function runWith(env: ReturnType<typeof parseNodeEnv>, now: Date) {
   const database = await openNodeDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, driver: env.DATABASE_DRIVER });
   try {
-    const deps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrlOf(env)) };
+    const deps = { database, mailer: mailerFrom(env, database, systemClock), config: appConfigFrom(env, appUrlOf(env)) };
     console.log(JSON.stringify(await runReminderJobs(deps, now), null, 2));
   } finally {
     await database.close();

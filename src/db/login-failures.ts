@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "./database.js";
-import { loginFailures, sessions } from "./schema.js";
-import type { SessionRow } from "./sessions.js";
+import { loginFailures } from "./schema.js";
 
 /** Who an attempt is counted under: the account key, the network key, and the device id of a valid device cookie. */
 export interface FailureKey {
@@ -82,27 +81,4 @@ export async function pruneFailuresBefore(db: Db, before: Date, limit: number): 
     select count(*)::int as pruned from gone`);
   const [row] = rowsOf<{ pruned: number | string }>(result);
   return Number(row?.pruned ?? 0);
-}
-
-/**
- * A successful sign-in, in a single statement: stores the new session, clears the account's
- * failures from that network and from that device (the owner starts fresh there, and the
- * attempt's own claim goes with them) and ends the browser's previous session, if it sent one.
- */
-export async function startSessionAfterLogin(
-  db: Db,
-  key: FailureKey,
-  previous: { id: string; secretHash: string } | null,
-  session: SessionRow,
-): Promise<void> {
-  const f = loginFailures;
-  await db.execute(sql`
-    with cleared as (
-      delete from ${f}
-      where ${f.account} = ${key.account} and (${f.ip} = ${key.network} or ${f.device} = ${key.device})
-    ), ended as (
-      delete from ${sessions} where ${sessions.id} = ${previous?.id ?? ""} and ${sessions.secretHash} = ${previous?.secretHash ?? ""}
-    )
-    insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
-    values (${session.id}, ${session.secretHash}, ${session.userId}, ${session.createdAt}, ${session.expiresAt})`);
 }

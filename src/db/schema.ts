@@ -226,3 +226,4 @@ export type OutboxRow = typeof reminderOutbox.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type TaskPriority = (typeof taskPriority.enumValues)[number];
 export type TaskStatus = (typeof taskStatus.enumValues)[number];
+export type NewDevMail = typeof devMailbox.$inferInsert;

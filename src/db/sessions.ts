@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { statementName, type Db } from "./database.js";
-import { sessions, users, type User } from "./schema.js";
+import type { FailureKey } from "./login-failures.js";
+import { loginFailures, sessions, users, type User } from "./schema.js";
 
 export interface SessionRow {
   id: string;
@@ -48,4 +49,27 @@ export async function extendSession(db: Db, id: string, from: Date, to: Date): P
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/**
+ * A successful sign-in, in a single statement: stores the new session, clears the account's
+ * failures from that network and from that device (the owner starts fresh there, and the
+ * attempt's own claim goes with them) and ends the browser's previous session, if it sent one.
+ */
+export async function startSessionAfterLogin(
+  db: Db,
+  key: FailureKey,
+  previous: { id: string; secretHash: string } | null,
+  session: SessionRow,
+): Promise<void> {
+  const f = loginFailures;
+  await db.execute(sql`
+    with cleared as (
+      delete from ${f}
+      where ${f.account} = ${key.account} and (${f.ip} = ${key.network} or ${f.device} = ${key.device})
+    ), ended as (
+      delete from ${sessions} where ${sessions.id} = ${previous?.id ?? ""} and ${sessions.secretHash} = ${previous?.secretHash ?? ""}
+    )
+    insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
+    values (${session.id}, ${session.secretHash}, ${session.userId}, ${session.createdAt}, ${session.expiresAt})`);
 }

@@ -1,5 +1,5 @@
 import type { Database } from "../db/database.js";
-import { devMailbox } from "../db/schema.js";
+import { storeMail } from "../db/dev-mailbox.js";
 import type { Clock } from "../clock.js";
 import type { Mailer } from "./mailer.js";
 
@@ -11,23 +11,20 @@ export function createDevMailer(database: Pick<Database, "db">, clock: Clock): M
   return {
     kind: "dev",
     async sendBatch(messages, sentAt) {
-      if (messages.length === 0) return [];
-      const rows = await database.db
-        .insert(devMailbox)
-        .values(
-          messages.map((m) => ({
-            toAddress: m.To,
-            fromAddress: m.From,
-            subject: m.Subject,
-            htmlBody: m.HtmlBody,
-            textBody: m.TextBody,
-            headers: m.Headers,
-            messageStream: m.MessageStream,
-            createdAt: sentAt ?? clock.now(),
-          })),
-        )
-        .returning({ id: devMailbox.id });
-      return rows.map((r) => ({ outcome: "sent" as const, messageId: `dev-${r.id}` }));
+      const ids = await storeMail(
+        database.db,
+        messages.map((m) => ({
+          toAddress: m.To,
+          fromAddress: m.From,
+          subject: m.Subject,
+          htmlBody: m.HtmlBody,
+          textBody: m.TextBody,
+          headers: m.Headers,
+          messageStream: m.MessageStream,
+          createdAt: sentAt ?? clock.now(),
+        })),
+      );
+      return ids.map((id) => ({ outcome: "sent" as const, messageId: `dev-${id}` }));
     },
   };
 }

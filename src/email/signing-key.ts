@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
 import { toHex } from "../auth/bytes.js";
 import type { Db } from "../db/database.js";
-import { appSecrets } from "../db/schema.js";
+import { keepAppSecret, readAppSecret } from "../db/app-secrets.js";
 import { createSigner, type Signer } from "./signing.js";
+
+const SECRET_NAME = "email-signing";
 
 /**
  * The key that signs email links: SIGNING_SECRET when configured; otherwise one the app makes
@@ -10,11 +11,7 @@ import { createSigner, type Signer } from "./signing.js";
  */
 export async function emailSigner(db: Db, configured: string | undefined): Promise<Signer> {
   if (configured) return createSigner(configured);
-  const [existing] = await db.select().from(appSecrets).where(eq(appSecrets.name, "email-signing"));
-  if (existing) return createSigner(existing.value);
-  const value = toHex(crypto.getRandomValues(new Uint8Array(32)));
-  // Two processes starting together may both try: the first insert wins and both read it back.
-  await db.insert(appSecrets).values({ name: "email-signing", value }).onConflictDoNothing();
-  const [stored] = await db.select().from(appSecrets).where(eq(appSecrets.name, "email-signing"));
-  return createSigner(stored!.value);
+  const existing = await readAppSecret(db, SECRET_NAME);
+  if (existing) return createSigner(existing);
+  return createSigner(await keepAppSecret(db, SECRET_NAME, toHex(crypto.getRandomValues(new Uint8Array(32)))));
 }

@@ -1,7 +1,9 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_SERVER_DRIVER } from "../db/node-database.js";
+import { DEFAULT_EMAIL } from "../config.js";
 import { parseTrustedProxies, type TrustedProxies } from "./client-address.js";
+import { isPostgresUrl, POSTGRES_URL_HINT } from "./settings.js";
 
 /** The Node entry's environment, checked once at start; a bad value stops the start with one line. */
 const schema = z.object({
@@ -18,9 +20,7 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => v || undefined)
-    .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
-      message: "DATABASE_URL must look like postgres://user:password@host:5432/database",
-    }),
+    .refine((v) => v === undefined || isPostgresUrl(v), { message: `DATABASE_URL ${POSTGRES_URL_HINT}` }),
   /** Client library for DATABASE_URL: postgres.js (postgres-js, the default) or node-postgres (pg). */
   DATABASE_DRIVER: z.enum(["pg", "postgres-js"], { error: "DATABASE_DRIVER must be pg or postgres-js" }).default(DEFAULT_SERVER_DRIVER),
   DATA_DIR: z.string().default("./.data"),
@@ -52,8 +52,8 @@ const schema = z.object({
   /** Reminder emails: Postmark when a server token is set, else kept in the dev mailbox. */
   POSTMARK_SERVER_TOKEN: optional(z.string()),
   POSTMARK_API_URL: optional(z.url({ protocol: /^https?$/, error: "POSTMARK_API_URL must be an http(s) URL" })),
-  POSTMARK_MESSAGE_STREAM: z.string().default("outbound"),
-  EMAIL_FROM: z.string().default("SmartTask <reminders@smarttask.localhost>"),
+  POSTMARK_MESSAGE_STREAM: z.string().default(DEFAULT_EMAIL.messageStream),
+  EMAIL_FROM: z.string().default(DEFAULT_EMAIL.emailFrom),
   SIGNING_SECRET: optional(z.string().min(32, "SIGNING_SECRET must be at least 32 characters")),
   /** off: no in-process schedule (another process or the Worker's cron runs the reminders). */
   REMINDERS: z.enum(["on", "off"], { error: "REMINDERS must be on or off" }).default("on"),
@@ -77,3 +77,8 @@ export function parseNodeEnv(env: Record<string, string | undefined>): NodeEnv {
 
 /** A configuration mistake: printed as one line, without a stack trace. */
 export class ConfigError extends Error {}
+
+/** The public origin: APP_URL, or this machine on PORT when none is set. */
+export function appUrlOf(env: NodeEnv): URL {
+  return new URL(env.APP_URL ?? `http://localhost:${env.PORT}`);
+}

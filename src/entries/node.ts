@@ -13,8 +13,8 @@ import { compressResponses } from "./node-compress.js";
 import { openNodeDatabase } from "../db/node-database.js";
 import { lockDataDir, writeControlFile } from "./data-dir.js";
 import { clientAddress } from "./client-address.js";
-import { ConfigError, parseNodeEnv } from "./node-env.js";
-import { appUrlOf, nodeAppConfig, nodeMailer } from "./node-mail.js";
+import { appUrlOf, ConfigError, parseNodeEnv } from "./node-env.js";
+import { appConfigFrom, mailerFrom } from "./settings.js";
 import { ensureWritable, rootCause } from "./node-startup.js";
 import { startReminderSchedule } from "./reminder-jobs.js";
 import { listenForRuns } from "./run-endpoint.js";
@@ -46,7 +46,7 @@ async function main() {
     throw new ConfigError(`the password-hashing threads did not start: ${rootCause(err)}`);
   });
 
-  const jobDeps = { database, mailer: nodeMailer(env, database), config: nodeAppConfig(env, appUrl) };
+  const jobDeps = { database, mailer: mailerFrom(env, database, systemClock), config: appConfigFrom(env, appUrl) };
   const app = createApp({ ...jobDeps, clock: systemClock, passwords: passwordHasherOver(hashPool.compute), clientIp });
   const server = new Hono();
   // Node serves its own bytes (no CDN in front, unlike the Worker): compress pages, fragments, CSS and JS.

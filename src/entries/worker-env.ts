@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { SendMessage } from "../reminders/queue.js";
+import { isPostgresUrl, POSTGRES_URL_HINT } from "./settings.js";
 import { MISSING_POSTMARK_TOKEN, productionAppUrlProblem, productionEmailFromProblem } from "./production-config.js";
 
 /**
@@ -37,7 +38,7 @@ interface WorkerSecrets {
 
 const schema = z
   .object({
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "DATABASE_URL must be a postgres:// connection string"),
+    DATABASE_URL: z.string().refine(isPostgresUrl, `DATABASE_URL ${POSTGRES_URL_HINT}`),
     APP_URL: z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL" }),
     POSTMARK_SERVER_TOKEN: z.string().optional(),
     POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).optional(),

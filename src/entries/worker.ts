@@ -10,10 +10,9 @@ import { createPasswordHasher } from "../auth/password.js";
 import { systemClock } from "../clock.js";
 import { markConnectionsPerRequest, roundTripCounter, type Database } from "../db/database.js";
 import * as schema from "../db/schema.js";
-import { createDevMailer } from "../email/dev-mailer.js";
-import { createPostmarkMailer } from "../email/postmark-mailer.js";
 import { consumeSendMessage, RETRY_AFTER_FAILURE_SECONDS, scanStep, type SendMessage } from "../reminders/queue.js";
 import { housekeepOutbox } from "../reminders/send.js";
+import { appConfigFrom, mailerFrom } from "./settings.js";
 import { checkWorkerEnv, type Env } from "./worker-env.js";
 import { errorForLog } from "../log.js";
 import { pruneLoginFailures } from "../auth/rate-limit.js";
@@ -78,16 +77,7 @@ const SCAN_BATCHES_PER_INVOCATION = 25;
 /** Everything a request or a cron run needs, built from the bindings for this invocation. */
 function jobDeps(env: Env, connections = 1) {
   const database = openWorkerDatabase(env, connections);
-  const mailer = env.POSTMARK_SERVER_TOKEN
-    ? createPostmarkMailer({ serverToken: env.POSTMARK_SERVER_TOKEN, apiUrl: env.POSTMARK_API_URL })
-    : createDevMailer(database, systemClock);
-  const config = {
-    appUrl: new URL(env.APP_URL),
-    emailFrom: env.EMAIL_FROM,
-    messageStream: env.POSTMARK_MESSAGE_STREAM,
-    signingSecret: env.SIGNING_SECRET,
-  };
-  return { database, mailer, config };
+  return { database, mailer: mailerFrom(env, database, systemClock), config: appConfigFrom(env, new URL(env.APP_URL)) };
 }
 
 /** What the app reads from the fetch's env: the bindings, and this request's own dependencies. */

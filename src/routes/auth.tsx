@@ -14,7 +14,7 @@ import { PasswordHasherBusy } from "../auth/password.js";
 import { claimLoginAttempt, withdrawLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
 import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
-import { startSessionAfterLogin } from "../db/login-failures.js";
+import { startSessionAfterLogin } from "../db/sessions.js";
 import { findUserByEmail, insertUserIfNew } from "../db/users.js";
 import { canonicalTimezone } from "../time/zones.js";
 import type { HonoEnv } from "../deps.js";
