@@ -140,7 +140,7 @@ function deviceCookieForLog(device: DeviceCookie, claim: LoginClaim): "absent" |
 }
 
 authRoutes.post("/logout", requireUser, async (c) => {
-  await invalidateSession(c.var.db, c.var.session!.id);
+  await invalidateSession(c.var.db, c.var.session.id);
   clearSessionCookie(c, c.var.deps.config);
   return c.redirect("/login", 303);
 });
