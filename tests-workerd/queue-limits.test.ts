@@ -3,7 +3,7 @@ import { neonConfig, Pool } from "@neondatabase/serverless";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/entries/worker.js";
 import type { Env } from "../src/entries/worker-env.js";
-import { LEASE_MS } from "../src/db/outbox-queue.js";
+import { LEASE_MS } from "../src/db/outbox.js";
 import type { SendMessage } from "../src/reminders/queue.js";
 import { limitedQueue } from "../tests/support/limited-queue.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claimForSending } from "../src/db/outbox-queue.js";
+import { claimForSending } from "../src/db/outbox.js";
 import { consumeSendMessage, enqueueSendable, scanStep } from "../src/reminders/queue.js";
 import { runReminders } from "../src/reminders/scan.js";
 import { housekeepOutbox, sendPending } from "../src/reminders/send.js";

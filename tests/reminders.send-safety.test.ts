@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { claimForSending } from "../src/db/outbox-queue.js";
+import { claimForSending } from "../src/db/outbox.js";
 import { users } from "../src/db/schema.js";
 import type { Mailer } from "../src/email/mailer.js";
 import { runReminders } from "../src/reminders/scan.js";

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "./database.js";
+import { claimableSql, receivesRemindersSql, unheldSql } from "./reminder-rules.js";
 import { reminderOutbox, users, type OutboxRow } from "./schema.js";
 
 // The sender's statements. Lists of ids travel as one JSON parameter, never one parameter each.
@@ -15,15 +16,11 @@ export async function expireStale(db: Db, now: Date): Promise<number> {
   const result = await db.execute(sql`
     with expired as (
       update ${o} set status = 'expired', lease_until = null, last_error = coalesce(${o.lastError}, 'not sent before its day ended')
-      where ${o.expiresAt} < ${now.toISOString()}::timestamptz and ${claimable(now)}
+      where ${o.expiresAt} < ${now.toISOString()}::timestamptz and ${unheldSql(now)}
       returning 1)
     select count(*)::int as n from expired`);
   return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
 }
-
-/** A row a sender may take: waiting, or held by a sender whose lease ran out. */
-const claimable = (now: Date) =>
-  sql`(${reminderOutbox.status} = 'pending' or (${reminderOutbox.status} = 'sending' and ${reminderOutbox.leaseUntil} < ${now.toISOString()}::timestamptz))`;
 
 /**
  * Rows queued for someone who has since turned reminders off (the unsubscribe link) or whose
@@ -34,11 +31,11 @@ export async function dropUnwanted(db: Db, now: Date): Promise<number> {
   const result = await db.execute(sql`
     with paused as (
       update ${o} set status = 'suppressed', lease_until = null, last_error = 'not sent: reminders are paused for this address'
-      where ${claimable(now)} and ${o.userId} in (select ${users.id} from ${users} where ${users.remindersPausedReason} is not null)
+      where ${unheldSql(now)} and ${o.userId} in (select u.id from ${users} u where u.reminders_paused_reason is not null)
       returning 1
     ), off as (
       update ${o} set status = 'failed', lease_until = null, last_error = 'not sent: reminders were turned off'
-      where ${claimable(now)} and ${o.userId} in (select ${users.id} from ${users} where not ${users.remindersEnabled} and ${users.remindersPausedReason} is null)
+      where ${unheldSql(now)} and ${o.userId} in (select u.id from ${users} u where not ${receivesRemindersSql("u")} and u.reminders_paused_reason is null)
       returning 1
     )
     select (select count(*) from paused)::int + (select count(*) from off)::int as n`);
@@ -53,7 +50,6 @@ export async function dropUnwanted(db: Db, now: Date): Promise<number> {
 export async function claimForSending(db: Db, now: Date, limit: number, only?: string[]): Promise<OutboxRow[]> {
   if (only && only.length === 0) return [];
   const o = reminderOutbox;
-  const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
   return db
     .update(o)
@@ -61,10 +57,8 @@ export async function claimForSending(db: Db, now: Date, limit: number, only?: s
     .where(
       sql`${o.id} in (
         select id from ${o}
-        where ((${o.status} = 'pending' and ${o.nextAttemptAt} <= ${at}::timestamptz)
-            or (${o.status} = 'sending' and ${o.leaseUntil} < ${at}::timestamptz))
-          and ${o.expiresAt} >= ${at}::timestamptz ${only ? sql`and ${o.id} = any(${ids(only)})` : sql``}
-          and exists (select 1 from ${users} u where u.id = ${o.userId} and u.reminders_enabled and u.reminders_paused_reason is null)
+        where ${claimableSql(now)} ${only ? sql`and ${o.id} = any(${ids(only)})` : sql``}
+          and exists (select 1 from ${users} u where u.id = ${o.userId} and ${receivesRemindersSql("u")})
         order by ${o.nextAttemptAt}, ${o.id}
         limit ${limit}
         for update skip locked)`,
@@ -104,14 +98,10 @@ export async function recordOutcomes(db: Db, records: SendRecord[]): Promise<voi
 /** Ids of rows a sender could claim now: pending and due, or held under an expired lease. */
 export async function sendableIds(db: Db, now: Date, limit: number): Promise<string[]> {
   const o = reminderOutbox;
-  const at = now.toISOString();
   const rows = await db
     .select({ id: o.id })
     .from(o)
-    .where(
-      sql`((${o.status} = 'pending' and ${o.nextAttemptAt} <= ${at}::timestamptz) or (${o.status} = 'sending' and ${o.leaseUntil} < ${at}::timestamptz))
-        and ${o.expiresAt} >= ${at}::timestamptz`,
-    )
+    .where(claimableSql(now))
     .orderBy(o.nextAttemptAt, o.id)
     .limit(limit);
   return rows.map((r) => r.id);

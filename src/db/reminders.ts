@@ -1,13 +1,18 @@
 import { sql, type SQL } from "drizzle-orm";
-import { LATE_OFFSETS, type GroupCounts, type ReminderGroup } from "../reminders/slots.js";
 import { endOfLocalDaySql, localDateSql, localHourSql, localMidnightSql } from "./calendar.js";
 import { rowsOf, type Db } from "./database.js";
+import { receivesRemindersSql, taskGetsRemindersSql } from "./reminder-rules.js";
 import type { TaskPriority } from "./schema.js";
 
 // The scan's statements. None carries more than about 10,000 parameters whatever the batch holds
 // (PostgreSQL refuses more than 65,535): small rows travel as one JSON parameter
 // (`json_to_recordset`), which every driver (node-postgres, postgres.js, PGlite, Neon) passes as
 // plain text; emails, whose bodies are most of the bytes, go 1,000 rows to a statement.
+
+/** How urgent a reminded task is: past its moment, due on the local date, or due later. */
+export type ReminderGroup = "overdue" | "today" | "soon";
+/** How many tasks with a reminder today each group holds. */
+export type GroupCounts = Record<ReminderGroup, number>;
 
 /** The columns of a user the scan needs, and their local date at the scan's `now`. */
 export interface ScanUser {
@@ -38,10 +43,10 @@ export interface DueTask {
 
 /**
  * The day offsets (due date minus local date) that bring a reminder, for the user row in scope:
- * the SQL side of `slotOffsets` in src/reminders/slots.ts, built from the same constants.
+ * the SQL side of `slotOffsets` in src/reminders/slots.ts, given its late offsets (`LATE_OFFSETS`).
  */
-function slotOffsetsSql(leadDays: SQL, overdueReminders: SQL): SQL {
-  const late = sql.raw(`'{${LATE_OFFSETS.join(",")}}'::int[]`);
+function slotOffsetsSql(leadDays: SQL, overdueReminders: SQL, lateOffsets: readonly number[]): SQL {
+  const late = sql.raw(`'{${lateOffsets.map((d) => Math.trunc(d)).join(",")}}'::int[]`);
   return sql`(select 0 as days
     union select d::int from unnest(${leadDays}) d where d > 0
     union select d from unnest(${late}) d where ${overdueReminders})`;
@@ -58,7 +63,7 @@ function dueBetweenSql(userId: SQL, timezone: SQL, first: SQL, last: SQL): SQL {
     and t.due_at >= ${localMidnightSql(first, timezone)} - interval '1 hour'
     and t.due_at < ${localMidnightSql(sql`${last} + 1`, timezone)} + interval '1 hour'
     and t.due_date between ${first} and ${last}
-    and t.status <> 'done' and t.reminders_enabled`;
+    and ${taskGetsRemindersSql("t")}`;
 }
 
 export interface DueBatch {
@@ -82,7 +87,14 @@ export interface DueBatch {
  * lead days make one run, each late day its own), so the work follows the number of users and of
  * tasks due on reminder days, not the number of tasks.
  */
-export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: number, shownPerUser: number): Promise<DueBatch> {
+export async function dueBatch(
+  db: Db,
+  now: Date,
+  afterUserId: string,
+  limit: number,
+  shownPerUser: number,
+  lateOffsets: readonly number[],
+): Promise<DueBatch> {
   const at = sql`${now.toISOString()}::timestamptz`;
   const result = await db.execute(sql`
     with batch as materialized (
@@ -90,12 +102,12 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
       from users u
         cross join lateral (select ${localDateSql(at, sql`u.timezone`)} as local_date) l
       where u.id > ${afterUserId}::uuid
-        and u.reminders_enabled and u.reminders_paused_reason is null
+        and ${receivesRemindersSql("u")}
         and ${localHourSql(at, sql`u.timezone`)} >= u.reminder_hour
         -- Handled today? Then skip it before probing any task (as a plain NOT EXISTS, the planner
         -- probed every user's tasks first, on every later run of the day).
         and case when exists (select 1 from reminder_scans s where s.user_id = u.id and s.local_date = l.local_date) then false
-          else exists (select 1 from ${slotOffsetsSql(sql`u.lead_days`, sql`u.overdue_reminders`)} k
+          else exists (select 1 from ${slotOffsetsSql(sql`u.lead_days`, sql`u.overdue_reminders`, lateOffsets)} k
             cross join lateral (select 1 from tasks t
               where ${dueBetweenSql(sql`u.id`, sql`u.timezone`, sql`l.local_date + k.days`, sql`l.local_date + k.days`)}
               limit 1) t) end
@@ -108,7 +120,7 @@ export async function dueBatch(db: Db, now: Date, afterUserId: string, limit: nu
       select p.lead_days, p.overdue_reminders, min(o.days) as lo, max(o.days) as hi
       from prefs p
         cross join lateral (select days, days - row_number() over (order by days) as run
-          from ${slotOffsetsSql(sql`p.lead_days`, sql`p.overdue_reminders`)} s) o
+          from ${slotOffsetsSql(sql`p.lead_days`, sql`p.overdue_reminders`, lateOffsets)} s) o
       group by p.lead_days, p.overdue_reminders, o.run
     ), due as (
       select b.id as user_id, t.id, t.title, t.priority, t.due_date, t.due_time, t.due_at,

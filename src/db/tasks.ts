@@ -1,11 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import type { Cursor } from "../tasks/cursor.js";
-import { priorityAtRank } from "../tasks/cursor.js";
-import type { DueWindows } from "../tasks/due.js";
-import type { TaskFilter } from "../tasks/filters.js";
 import { endOfLocalDaySql, localDateSql } from "./calendar.js";
 import { rowsOf, statementName, type Db } from "./database.js";
 import { tasks, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
+import { priorityAtRank, type Cursor, type DueWindows, type TaskFilter } from "./task-query.js";
 
 // Every function here takes the owner and filters by it in SQL: another user's task id
 // matches no row, exactly like an id that does not exist.

@@ -1,7 +1,7 @@
 import type { Task } from "../db/schema.js";
 import { filterQuery, type DueWindow } from "../tasks/filters.js";
 import { describeDue, type DueLabel } from "../tasks/format.js";
-import { PRIORITY_LABELS } from "../views/labels.js";
+import { PRIORITY_LABELS } from "../tasks/labels.js";
 import type { GroupCounts, ReminderGroup, Slot } from "./slots.js";
 
 // Emails are written as plain strings with every value escaped: a scan composes ten thousand of

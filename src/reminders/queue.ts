@@ -1,4 +1,4 @@
-import { LEASE_MS, retriesAmong, sendableIds } from "../db/outbox-queue.js";
+import { LEASE_MS, retriesAmong, sendableIds } from "../db/outbox.js";
 import type { JobDeps } from "./jobs.js";
 import { runReminders, type ScanResult } from "./scan.js";
 import { sendPending, type SendResult } from "./send.js";

@@ -4,7 +4,7 @@ import { emailSigner } from "../email/signing-key.js";
 import type { Signer } from "../email/signing.js";
 import { composeDigest, composeTaskEmail, groupOf, type ComposeInput, type RemindedTask } from "./compose.js";
 import type { JobDeps } from "./jobs.js";
-import { slotOn } from "./slots.js";
+import { LATE_OFFSETS, slotOn } from "./slots.js";
 import { addDays, localDate } from "../tasks/due.js";
 
 /** A digest lists at most this many tasks, then "and N more" with a link to the list in the app. */
@@ -60,7 +60,7 @@ export async function runReminders(
       const cursor = await after;
       if (cursor === null) return null;
       return inScanTransaction(db, async (tx) => {
-        const due = await dueBatch(tx, now, cursor, batchSize, DIGEST_LIMIT);
+        const due = await dueBatch(tx, now, cursor, batchSize, DIGEST_LIMIT, LATE_OFFSETS);
         // A full batch may have more users after it: the next batch can start reading.
         readDone(due.users.length === batchSize ? due.users[due.users.length - 1]!.id : null);
         if (due.users.length === 0) return null;

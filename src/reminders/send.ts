@@ -1,4 +1,4 @@
-import { claimForSending, dropUnwanted, expireStale, recordOutcomes, type SendRecord } from "../db/outbox-queue.js";
+import { claimForSending, dropUnwanted, expireStale, recordOutcomes, type SendRecord } from "../db/outbox.js";
 import type { OutboxRow } from "../db/schema.js";
 import { pauseReminders } from "../db/reminder-prefs.js";
 import { DEFAULT_EMAIL } from "../config.js";

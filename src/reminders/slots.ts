@@ -1,3 +1,4 @@
+import type { ReminderGroup } from "../db/reminders.js";
 import { addDays, calendarDays, firstMomentAtHour, localDate } from "../tasks/due.js";
 
 /** A user's reminder preferences, as the scan and the task page read them. */
@@ -8,9 +9,7 @@ export interface ReminderPrefs {
   overdueReminders: boolean;
 }
 
-export type ReminderGroup = "overdue" | "today" | "soon";
-/** How many tasks with a reminder today each group holds. */
-export type GroupCounts = Record<ReminderGroup, number>;
+export type { GroupCounts, ReminderGroup } from "../db/reminders.js";
 
 export interface Slot {
   /** Stable name of the reminder within a deadline: lead-2, lead-1, due, late-1 … late-28, final. */
@@ -33,7 +32,7 @@ export const LATE_OFFSETS: readonly number[] = LATE_DAYS.map((d) => -d);
 /**
  * THE slot rule, as the set of day offsets (due date minus the local date) that bring a reminder:
  * the due day, each lead day, and, with overdue reminders on, each late day. `slotOn` reads it
- * here; the scan's SQL (src/db/reminders.ts, `slotOffsetsSql`) is built from the same constants,
+ * here; the scan's SQL (src/db/reminders.ts, `slotOffsetsSql`) is given LATE_OFFSETS by the scan,
  * and a test holds the two to the same answers.
  */
 export function slotOffsets(prefs: Pick<ReminderPrefs, "leadDays" | "overdueReminders">): number[] {

@@ -16,6 +16,7 @@ import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { reminderHistory } from "../db/reminder-prefs.js";
+import { nextReminderFor } from "../reminders/slots.js";
 import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows, taskView } from "./task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>().use(requireUser);
@@ -69,7 +70,7 @@ taskRoutes.get("/:id", async (c) => {
     page: () => (
       <>
         <TaskPage task={taskView(task)} ctx={ctx} />
-        <TaskReminders task={task} user={user} history={history} now={ctx.clock.now} />
+        <TaskReminders next={nextReminderFor(task, user, ctx.clock.now)} digest={user.reminderDelivery === "digest"} timezone={user.timezone} history={history} />
       </>
     ),
     fragment: () => <TaskItem task={taskView(task)} ctx={ctx} />,

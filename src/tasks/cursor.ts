@@ -1,16 +1,7 @@
 import type { Task } from "../db/schema.js";
-import type { SortKey } from "./filters.js";
+import { priorityRank, type Cursor, type SortKey } from "../db/task-query.js";
 
-/**
- * A keyset cursor: the sort key of the last row shown plus its id, so the next page starts
- * strictly after it however many rows are added or removed in between (unlike OFFSET).
- */
-export interface Cursor {
-  /** due: the due moment (ms, or null for no date); created/updated: ms; priority: rank then due. */
-  at: number | null;
-  rank?: number;
-  id: string;
-}
+export type { Cursor } from "../db/task-query.js";
 
 export function cursorAfter(task: Task, sort: SortKey): string {
   const cursor: Cursor =
@@ -44,11 +35,3 @@ const MIN_AT = Date.parse("0001-01-01T00:00:00.000Z");
 const MAX_AT = Date.parse("9999-12-31T23:59:59.999Z");
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const RANKS = ["low", "medium", "high", "urgent"] as const;
-export function priorityRank(p: Task["priority"]): number {
-  return RANKS.indexOf(p);
-}
-export function priorityAtRank(rank: number): Task["priority"] {
-  return RANKS[rank] ?? "medium";
-}

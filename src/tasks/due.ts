@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import type { DueWindows } from "../db/task-query.js";
 
 // luxon reads IANA zones through Intl, which Node and workerd both ship, and does the DST
 // arithmetic (gaps, repeated hours) we would otherwise get wrong by hand.
@@ -101,13 +102,7 @@ export function dueTomorrow(dueTime: string | null, timezone: string, now: Date)
   return { dueDate, dueTime: time, dueAt: dueMoment(dueDate, time, timezone) };
 }
 
-export interface DueWindows {
-  now: Date;
-  todayStart: Date;
-  todayEnd: Date;
-  /** End of the seventh day after today: the "next 7 days" filter runs up to here. */
-  weekEnd: Date;
-}
+export type { DueWindows } from "../db/task-query.js";
 
 export function dueWindows(now: Date, timezone: string): DueWindows {
   const day = localDay(now, timezone);

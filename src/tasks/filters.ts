@@ -1,17 +1,7 @@
-import { taskPriority, taskStatus, type TaskPriority, type TaskStatus } from "../db/schema.js";
+import { taskPriority, taskStatus } from "../db/schema.js";
+import { DUE_WINDOWS, SORTS, type TaskFilter } from "../db/task-query.js";
 
-export const DUE_WINDOWS = ["overdue", "today", "week", "none"] as const;
-export const SORTS = ["due", "priority", "created", "updated"] as const;
-export type DueWindow = (typeof DUE_WINDOWS)[number];
-export type SortKey = (typeof SORTS)[number];
-
-export interface TaskFilter {
-  statuses: TaskStatus[];
-  priorities: TaskPriority[];
-  due: DueWindow | null;
-  q: string;
-  sort: SortKey;
-}
+export { DUE_WINDOWS, SORTS, type DueWindow, type SortKey, type TaskFilter } from "../db/task-query.js";
 
 const MAX_QUERY = 200;
 

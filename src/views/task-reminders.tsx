@@ -1,8 +1,31 @@
-import type { Task, User } from "../db/schema.js";
-import type { reminderHistory } from "../db/reminder-prefs.js";
-import { nextReminder } from "../reminders/slots.js";
+import type { NextReminder } from "../reminders/slots.js";
 
-type History = Awaited<ReturnType<typeof reminderHistory>>;
+/** One email that named the task, as the history table shows it. */
+export interface SentReminder {
+  kind: "digest" | "task";
+  subject: string;
+  status: "pending" | "sending" | "sent" | "failed" | "suppressed" | "expired";
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+/** The reminder panel's model: the decision is made in src/reminders/slots.ts (`nextReminderFor`). */
+export interface ReminderPanel {
+  next: NextReminder;
+  /** Reminders arrive as one daily digest rather than one email per task. */
+  digest: boolean;
+  timezone: string;
+  history: SentReminder[];
+}
+
+const NONE: Record<Extract<NextReminder, { kind: "none" }>["reason"], string> = {
+  "task-done": "None: the task is done.",
+  "task-off": "None: reminders are off for this task.",
+  "user-off": "None: your email reminders are off (see Settings).",
+  "no-due-date": "None: the task has no due date.",
+  "none-left": "None: no reminder is left for this deadline.",
+};
 
 /**
  * What a person is told about a reminder's delivery: a plain state worked out from the row's
@@ -10,7 +33,7 @@ type History = Awaited<ReturnType<typeof reminderHistory>>;
  * quotes Postmark and the network (hosts, addresses, HTTP details) and stays for operators in
  * reminder_outbox.last_error.
  */
-export function deliveryStatus(status: History[number]["status"], lastError: string | null): string {
+export function deliveryStatus(status: SentReminder["status"], lastError: string | null): string {
   switch (status) {
     case "pending":
       return lastError ? "sending failed, will retry" : "waiting to send";
@@ -31,21 +54,14 @@ export function deliveryStatus(status: History[number]["status"], lastError: str
 }
 
 /** The task page's reminder panel: what comes next, and what was already sent for this task. */
-export function TaskReminders(props: { task: Task; user: User; history: History; now: Date }) {
-  const { task, user, history } = props;
+export function TaskReminders(props: ReminderPanel) {
+  const { history } = props;
   const fmt = (d: Date) =>
-    new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: user.timezone }).format(d);
-  let next: string;
-  if (task.status === "done") next = "None: the task is done.";
-  else if (!task.remindersEnabled) next = "None: reminders are off for this task.";
-  else if (!user.remindersEnabled || user.remindersPausedReason) next = "None: your email reminders are off (see Settings).";
-  else if (!task.dueDate) next = "None: the task has no due date.";
-  else {
-    const upcoming = nextReminder(task.dueDate, props.now, user);
-    next = upcoming
-      ? `${fmt(upcoming.at)}${user.reminderDelivery === "digest" ? ", in that day's digest" : ""}${upcoming.slot.final ? " (the last one)" : ""}`
-      : "None: no reminder is left for this deadline.";
-  }
+    new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: props.timezone }).format(d);
+  const next =
+    props.next.kind === "none"
+      ? NONE[props.next.reason]
+      : `${fmt(props.next.at)}${props.digest ? ", in that day's digest" : ""}${props.next.final ? " (the last one)" : ""}`;
   return (
     <section class="reminder-panel" aria-labelledby="reminders-heading">
       <h2 id="reminders-heading">Reminders</h2>
