@@ -41,3 +41,13 @@ export async function describeDatabase(url: string | undefined, database: Databa
 export function databaseEnv(target: Target, scratchDir: string): Record<string, string> {
   return target.kind === "postgres" ? { DATABASE_URL: target.url, DATA_DIR: scratchDir } : { DATABASE_URL: "", DATA_DIR: target.dataDir };
 }
+
+/** The Worker benchmarks' throwaway database on the local server, dropped and made anew each run. */
+export async function freshLocalDatabase(name = "smarttask_bench"): Promise<string> {
+  const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return `postgres://postgres@127.0.0.1:5432/${name}`;
+}

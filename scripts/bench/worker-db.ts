@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import { freshLocalDatabase } from "./database.js";
 
 const PORT = 8799;
 const BASE = `http://localhost:${PORT}`;
@@ -19,14 +19,6 @@ const dev = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
   detached: true,
 });
 
-async function freshLocalDatabase() {
-  const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-  await admin.connect();
-  await admin.query("drop database if exists smarttask_bench with (force)");
-  await admin.query("create database smarttask_bench");
-  await admin.end();
-  return "postgres://postgres@127.0.0.1:5432/smarttask_bench";
-}
 
 async function waitForServer() {
   for (let i = 0; i < 120; i++) {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
+import { freshLocalDatabase } from "./database.js";
 import { openNodeDatabase } from "../../src/db/node-database.js";
 import { startWsProxy } from "../ws-proxy.mjs";
 
@@ -69,14 +70,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function freshLocalDatabase() {
-  const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-  await admin.connect();
-  await admin.query("drop database if exists smarttask_bench with (force)");
-  await admin.query("create database smarttask_bench");
-  await admin.end();
-  return "postgres://postgres@127.0.0.1:5432/smarttask_bench";
-}
 
 /** One user with 200 tasks and a session, through the app's own migrations. */
 async function seed(url: string) {
