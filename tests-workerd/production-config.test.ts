@@ -1,6 +1,6 @@
 import { createExecutionContext, createScheduledController, env as testEnv, waitOnExecutionContext } from "cloudflare:test";
-import { neonConfig, Pool } from "@neondatabase/serverless";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { testDatabase } from "./database.js";
 import worker from "../src/entries/worker.js";
 import { checkWorkerEnv, type Env } from "../src/entries/worker-env.js";
 
@@ -9,13 +9,8 @@ import { checkWorkerEnv, type Env } from "../src/entries/worker-env.js";
 // localhost (item 12). Each test runs the real Worker with its bindings changed.
 const env = testEnv as unknown as Env;
 
-neonConfig.wsProxy = (host, port) => `${env.NEON_WS_PROXY}/v2?address=${host}:${port}`;
-neonConfig.useSecureWebSocket = false;
-neonConfig.pipelineConnect = false;
-const pool = new Pool({ connectionString: env.DATABASE_URL });
-pool.on("error", () => undefined);
-afterAll(() => pool.end());
-const usersNamed = async (email: string) => (await pool.query("select id from users where email = $1", [email])).rows;
+const query = testDatabase();
+const usersNamed = (email: string) => query("select id from users where email = $1", [email]);
 
 /** Bindings as a real deployment has them: no local proxy, an https origin, Postmark and a sender. */
 const deployed: Env = {

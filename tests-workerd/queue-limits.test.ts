@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env as testEnv, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
-import { neonConfig, Pool } from "@neondatabase/serverless";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { testDatabase } from "./database.js";
 import worker from "../src/entries/worker.js";
 import type { Env } from "../src/entries/worker-env.js";
 import { LEASE_MS } from "../src/db/outbox.js";
@@ -9,13 +9,7 @@ import { limitedQueue } from "../tests/support/limited-queue.js";
 
 const env = testEnv as unknown as Env & { SINK_QUEUE: Queue<SendMessage> };
 
-neonConfig.wsProxy = (host, port) => `${env.NEON_WS_PROXY}/v2?address=${host}:${port}`;
-neonConfig.useSecureWebSocket = false;
-neonConfig.pipelineConnect = false;
-const pool = new Pool({ connectionString: env.DATABASE_URL });
-pool.on("error", () => undefined);
-afterAll(() => pool.end());
-const query = async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[];
+const query = testDatabase();
 
 describe("the Worker's queue use stays within Cloudflare's limits", () => {
   it("a cron run with 7,000 sendable emails enqueues every one, in calls the queue accepts", async () => {

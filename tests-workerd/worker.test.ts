@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env as testEnv, getQueueResult, SELF, waitOnExecutionContext } from "cloudflare:test";
-import { neonConfig, Pool } from "@neondatabase/serverless";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { testDatabase } from "./database.js";
 import worker from "../src/entries/worker.js";
 import type { Env } from "../src/entries/worker-env.js";
 import type { SendMessage } from "../src/reminders/queue.js";
@@ -25,13 +25,7 @@ function browser() {
 }
 
 // The tests read the database directly through the same driver and proxy the Worker uses.
-neonConfig.wsProxy = (host, port) => `${env.NEON_WS_PROXY}/v2?address=${host}:${port}`;
-neonConfig.useSecureWebSocket = false;
-neonConfig.pipelineConnect = false;
-const pool = new Pool({ connectionString: env.DATABASE_URL });
-pool.on("error", () => undefined); // a socket the proxy closes at teardown is not a test failure
-afterAll(() => pool.end());
-const query = async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[];
+const query = testDatabase();
 
 const unique = () => crypto.randomUUID().slice(0, 8);
 

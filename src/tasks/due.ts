@@ -133,36 +133,3 @@ export function localDay(now: Date, timezone: string): LocalDay {
   return day;
 }
 
-/**
- * The canonical name of a zone both Intl and PostgreSQL know, or null. Aliases browsers report
- * (Asia/Kolkata, Europe/Kyiv) map to the names in our list; names Intl still accepts but
- * PostgreSQL has dropped (US/Pacific-New) map to their current zone; anything else is refused.
- * Only canonical names are stored, because one name PostgreSQL rejects in `AT TIME ZONE` would
- * fail every reminder scan.
- */
-export function canonicalTimezone(name: string): string | null {
-  if (name.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){0,2}$/.test(name)) return null;
-  let canonical: string;
-  try {
-    canonical = new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-  if (canonical === "UTC" || knownZones().has(canonical)) return canonical;
-  // Fixed offsets (Etc/GMT+12 is the only zone at UTC−12); PostgreSQL knows Etc/GMT-14 … Etc/GMT+12.
-  return /^Etc\/GMT[+-]\d{1,2}$/.test(canonical) ? canonical : null;
-}
-
-export function isKnownTimezone(name: string): boolean {
-  return canonicalTimezone(name) !== null;
-}
-
-let zones: Set<string> | undefined;
-function knownZones(): Set<string> {
-  zones ??= new Set(Intl.supportedValuesOf("timeZone"));
-  return zones;
-}
-
-export function timezoneNames(): string[] {
-  return ["UTC", ...[...knownZones()].filter((z) => z !== "UTC").sort()];
-}
