@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { sha256Hex } from "../src/auth/bytes.js";
+import { sha256Hex } from "../src/bytes.js";
 import { LOGIN_LIMITS } from "../src/auth/rate-limit.js";
 import { emailSigner } from "../src/email/signing-key.js";
 import { cookieAttributes, DAY, in64, location, setCookieLine, uniqueIp, uniqueNetwork } from "./support/auth-helpers.js";

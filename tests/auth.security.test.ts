@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/auth/bytes.js";
+import { sha256Hex } from "../src/bytes.js";
 import { sessions, tasks, users } from "../src/db/schema.js";
 import { cookieAttributes, DAY, location, rawRequest, setCookieLine, uniqueIp } from "./support/auth-helpers.js";
 import { makeTestApp, uniqueEmail, type Browser } from "./support/test-app.js";

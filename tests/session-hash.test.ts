@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sha256Hex, toHex } from "../src/auth/bytes.js";
+import { sha256Hex, toHex } from "../src/bytes.js";
 
 describe("the session secret's hash", () => {
   it("is SHA-256 on Node exactly as Web Crypto (the Worker) computes it, so a session works on both", async () => {

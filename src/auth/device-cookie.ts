@@ -4,7 +4,7 @@ import { servedOverHttps, type AppConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { emailSigner } from "../email/signing-key.js";
 import { createSigner, type Signer } from "../email/signing.js";
-import { toHex } from "./bytes.js";
+import { toHex } from "../bytes.js";
 
 /**
  * Device cookies, after OWASP's "Slow Down Online Guessing Attacks with Device Cookies": a browser

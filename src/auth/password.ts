@@ -1,5 +1,5 @@
 import type { computeHash } from "argon2id/lib/setup.js";
-import { constantTimeEqual } from "./bytes.js";
+import { constantTimeEqual } from "../bytes.js";
 
 /** OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane. */
 export const ARGON2_PARAMS = { memorySize: 19456, passes: 2, parallelism: 1, tagLength: 32 } as const;

@@ -1,7 +1,7 @@
 import type { Db } from "../db/database.js";
 import type { User } from "../db/schema.js";
 import { deleteSession, extendSession, findSessionWithUser, insertSession, type SessionRow } from "../db/sessions.js";
-import { constantTimeEqual, fromHex, sha256Hex, toHex } from "./bytes.js";
+import { constantTimeEqual, fromHex, sha256Hex, toHex } from "../bytes.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Sliding lifetime: each use pushes expiry out to 30 days, but only once less than half remains. */

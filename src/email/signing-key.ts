@@ -1,4 +1,4 @@
-import { toHex } from "../auth/bytes.js";
+import { toHex } from "../bytes.js";
 import type { Db } from "../db/database.js";
 import { keepAppSecret, readAppSecret } from "../db/app-secrets.js";
 import { createSigner, type Signer } from "./signing.js";

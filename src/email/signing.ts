@@ -1,4 +1,4 @@
-import { constantTimeEqual } from "../auth/bytes.js";
+import { constantTimeEqual } from "../bytes.js";
 import { nodeBuiltin } from "../runtime-builtins.js";
 
 /**

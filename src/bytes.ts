@@ -1,4 +1,4 @@
-import { nodeBuiltin } from "../runtime-builtins.js";
+import { nodeBuiltin } from "./runtime-builtins.js";
 
 /** Compares two byte strings in time that depends only on their length, not on where they differ. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
