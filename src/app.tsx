@@ -15,11 +15,20 @@ import { emailRoutes } from "./routes/email.js";
 import { healthRoutes } from "./routes/health.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { accountSettingsRoutes } from "./routes/account-settings.js";
+import { dataTransferRoutes } from "./routes/data-transfer.js";
+import { deleteAccountRoutes } from "./routes/delete-account.js";
+import { emailChangeRoutes } from "./routes/email-change.js";
+import { passwordResetRoutes } from "./routes/password-reset.js";
+import { sessionRoutes } from "./routes/sessions.js";
+import { verifyRoutes } from "./routes/verify.js";
 import { errorForLog } from "./log.js";
 import { layout } from "./views/layout.js";
 import { MessagePage } from "./views/message-page.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The one path that takes a body over MAX_BODY_BYTES (an export file coming back). */
+export const IMPORT_PATH = "/import";
 
 /** What an app built once for many requests' dependencies is built around (see createApp). */
 export interface FixedForApp {
@@ -66,15 +75,14 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
       exempt: (c) => c.req.method === "POST" && c.req.path === "/email/unsubscribe",
     }),
   );
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HTTPException(413, { message: "That was more than SmartTask accepts at once (64 KiB). Shorten the notes and try again." });
-      },
-    }),
-  );
+  const smallBodies = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: "That was more than SmartTask accepts at once (64 KiB). Shorten the notes and try again." });
+    },
+  });
+  // An import is the one larger body; its route sets its own limit (routes/data-transfer.tsx).
+  app.use("*", (c, next) => (c.req.path === IMPORT_PATH ? next() : smallBodies(c, next)));
   // Sign-in and registration never need the current session, which keeps them within their query budget.
   app.use("*", async (c, next) => {
     const path = c.req.path;
@@ -89,7 +97,15 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
   app.get("/", (c) => c.redirect(c.var.user ? "/tasks" : "/login", 303));
   app.route("/", authRoutes);
   app.route("/tasks", taskRoutes);
+  // The account pages under /settings come before the settings form's own sub-app.
+  app.route("/settings", accountSettingsRoutes);
+  app.route("/settings/sessions", sessionRoutes);
+  app.route("/settings/delete", deleteAccountRoutes);
   app.route("/settings", settingsRoutes);
+  app.route("/verify", verifyRoutes);
+  app.route("/email-change", emailChangeRoutes);
+  app.route("/", passwordResetRoutes);
+  app.route("/", dataTransferRoutes);
   app.route("/healthz", healthRoutes);
   app.route("/email", emailRoutes);
   // The dev mailbox exists only when mail is kept locally instead of sent.

@@ -6,11 +6,13 @@ export interface AppConfig {
   emailFrom?: string;
   /** Postmark message stream for reminders. */
   messageStream?: string;
+  /** Postmark message stream for account mail (verification, reset, notices). */
+  transactionalStream?: string;
   /** Key for signed email links; without it one is generated and kept in the database. */
   signingSecret?: string;
 }
 
-export const DEFAULT_EMAIL = { emailFrom: "SmartTask <reminders@smarttask.localhost>", messageStream: "outbound" } as const;
+export const DEFAULT_EMAIL = { emailFrom: "SmartTask <reminders@smarttask.localhost>", messageStream: "outbound", transactionalStream: "outbound" } as const;
 
 /** Cookies get `Secure` and the `__Host-` prefix whenever the app is served over https. */
 export function servedOverHttps(config: AppConfig): boolean {

@@ -17,6 +17,12 @@ export interface Deps {
   mailer: Mailer;
   /** The client's address as this runtime knows it (socket, proxy header or CF-Connecting-IP). */
   clientIp(c: Context): string;
+  /**
+   * Runs work after the response (account mail goes out within seconds, not at the next hourly
+   * run): the Worker hands it to waitUntil, Node lets it run on. Without it the work is started and
+   * not awaited.
+   */
+  background?: (work: () => Promise<unknown>) => void;
 }
 
 /** The one Hono environment type: handlers read `c.var.deps`, `c.var.db` and `c.var.user`. */

@@ -215,7 +215,7 @@ describe("npm run reminders, with DATABASE_URL", () => {
     // Far in the past, so this run touches nothing of the other test files sharing the database.
     const email = uniqueEmail();
     const now = new Date("1990-01-10T08:30:00Z");
-    const [user] = await database.db.insert(users).values({ email, name: "Pat", passwordHash: "x", timezone: "UTC", createdAt: now, updatedAt: now }).returning();
+    const [user] = await database.db.insert(users).values({ email, name: "Pat", passwordHash: "x", timezone: "UTC", createdAt: now, updatedAt: now, emailVerifiedAt: now }).returning();
     await database.db.insert(tasks).values({ userId: user!.id, title: "Old deadline", dueDate: "1990-01-11", dueAt: dueMoment("1990-01-11", null, "UTC"), createdAt: now, updatedAt: now });
 
     const dataDir = tempDir();
@@ -250,7 +250,7 @@ async function refuseMarkedOutboxRows(database: Database) {
 /** A person with a task due the next day, whose reminder the outbox will refuse. */
 async function refusedPerson(database: Database, now: Date) {
   const email = `cli-refused-${crypto.randomUUID()}@example.com`;
-  const [user] = await database.db.insert(users).values({ email, name: "Pat", passwordHash: "x", timezone: "UTC", createdAt: now, updatedAt: now }).returning();
+  const [user] = await database.db.insert(users).values({ email, name: "Pat", passwordHash: "x", timezone: "UTC", createdAt: now, updatedAt: now, emailVerifiedAt: now }).returning();
   const dueDate = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
   await database.db.insert(tasks).values({ userId: user!.id, title: "Secret project", dueDate, dueAt: dueMoment(dueDate, null, "UTC"), createdAt: now, updatedAt: now });
   return email;

@@ -11,15 +11,22 @@ const database = await openTestDatabase();
 afterAll(() => database.close());
 
 describe("reminder eligibility: SQL and TypeScript agree", () => {
-  it("a user receives reminders only when turned on and not paused", async () => {
-    const users = [true, false].flatMap((remindersEnabled) => [null, "inactive recipient"].map((remindersPausedReason) => ({ remindersEnabled, remindersPausedReason })));
+  it("a user receives reminders only when turned on, not paused, and with a verified address", async () => {
+    const verifiedAt = new Date("2026-01-01T00:00:00Z");
+    const users = [true, false].flatMap((remindersEnabled) =>
+      [null, "inactive recipient"].flatMap((remindersPausedReason) =>
+        [verifiedAt, null].map((emailVerifiedAt) => ({ remindersEnabled, remindersPausedReason, emailVerifiedAt })),
+      ),
+    );
     const rows = rowsOf<{ yes: boolean }>(
       await database.db.execute(sql`select ${receivesRemindersSql("u")} as yes
-        from json_to_recordset(${JSON.stringify(users.map((u, n) => ({ n, reminders_enabled: u.remindersEnabled, reminders_paused_reason: u.remindersPausedReason })))}::json)
-          as u(n int, reminders_enabled boolean, reminders_paused_reason text) order by u.n`),
+        from json_to_recordset(${JSON.stringify(
+          users.map((u, n) => ({ n, reminders_enabled: u.remindersEnabled, reminders_paused_reason: u.remindersPausedReason, email_verified_at: u.emailVerifiedAt })),
+        )}::json)
+          as u(n int, reminders_enabled boolean, reminders_paused_reason text, email_verified_at timestamptz) order by u.n`),
     );
     expect(rows.map((r) => r.yes)).toEqual(users.map(receivesReminders));
-    expect(users.map(receivesReminders)).toEqual([true, false, false, false]);
+    expect(users.map(receivesReminders)).toEqual([true, false, false, false, false, false, false, false]);
   });
 
   it("a task gets reminders only while open and with its reminders on", async () => {

@@ -22,6 +22,7 @@ export const memoryUser: User = {
   timezone: TIMEZONE,
   createdAt: new Date(0),
   updatedAt: new Date(0),
+  emailVerifiedAt: new Date(0),
   remindersEnabled: true,
   reminderHour: 8,
   leadDays: [2, 1],

@@ -49,11 +49,11 @@ export async function seed(database: Database, shape: Shape, now: Date): Promise
   // reminder_hour is at or before each user's local hour at `now`, so the reminder scan at `now`
   // finds every user with open tasks near a deadline due for today's reminders.
   await db.execute(sql`
-    insert into users (email, name, password_hash, timezone, reminder_hour, created_at, updated_at)
+    insert into users (email, name, password_hash, timezone, reminder_hour, created_at, updated_at, email_verified_at)
     select format('bench-%s@example.com', lpad(n::text, 6, '0')), format('Bench user %s', n), 'bench-user-without-password',
       z.zone,
       (abs(hashint8extended(n, 7)) % (extract(hour from ${nowIso}::timestamptz at time zone z.zone)::int + 1))::smallint,
-      ${nowIso}::timestamptz - interval '90 days', ${nowIso}::timestamptz - interval '90 days'
+      ${nowIso}::timestamptz - interval '90 days', ${nowIso}::timestamptz - interval '90 days', ${nowIso}::timestamptz - interval '90 days'
     from generate_series(0, ${shape.users - 1}::int) n,
       lateral (select (${literalArray(ZONES)})[1 + n % ${ZONES.length}] as zone) z`);
 

@@ -21,18 +21,18 @@ export interface ValidSession {
  * Creates a session the way the Lucia guide does: the token is `id.secret`, both from the CSPRNG
  * (160 and 256 bits); the database keeps only SHA-256(secret), so a leaked table grants nothing.
  */
-export async function createSession(db: Db, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
-  const session = await newSession(userId, now);
+export async function createSession(db: Db, userId: string, now: Date, device = ""): Promise<{ token: string; expiresAt: Date }> {
+  const session = await newSession(userId, now, device);
   await insertSession(db, session.row);
   return session;
 }
 
 /** A new session's token and database row, not yet stored (login stores it together with its clean-up). */
-export async function newSession(userId: string, now: Date): Promise<{ token: string; expiresAt: Date; row: SessionRow }> {
+export async function newSession(userId: string, now: Date, device = ""): Promise<{ token: string; expiresAt: Date; row: SessionRow }> {
   const id = toHex(crypto.getRandomValues(new Uint8Array(20)));
   const secret = toHex(crypto.getRandomValues(new Uint8Array(32)));
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  return { token: `${id}.${secret}`, expiresAt, row: { id, secretHash: await sha256Hex(secret), userId, createdAt: now, expiresAt } };
+  return { token: `${id}.${secret}`, expiresAt, row: { id, secretHash: await sha256Hex(secret), userId, createdAt: now, expiresAt, lastUsedAt: now, device } };
 }
 
 /**

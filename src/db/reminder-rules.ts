@@ -5,9 +5,12 @@ import { reminderOutbox } from "./schema.js";
 // statements. Their TypeScript forms, for the task page, are in src/reminders/slots.ts
 // (`receivesReminders`, `taskGetsReminders`); tests/reminders.rules.test.ts holds the pairs together.
 
-/** A user who receives reminder emails: turned on, and not paused for an address that refused mail. */
+/**
+ * A user who receives reminder emails: turned on, not paused for an address that refused mail, and
+ * the address verified (nobody gets reminders at an address someone else typed).
+ */
 export function receivesRemindersSql(user: string): SQL {
-  return sql.raw(`(${user}.reminders_enabled and ${user}.reminders_paused_reason is null)`);
+  return sql.raw(`(${user}.reminders_enabled and ${user}.reminders_paused_reason is null and ${user}.email_verified_at is not null)`);
 }
 
 /** A task that gets reminders on its reminder days: open, reminders on (tasks_user_open_due_idx's predicate). */

@@ -37,6 +37,11 @@ export const users = pgTable("users", {
   reminderDelivery: text("reminder_delivery", { enum: ["digest", "per_task"] }).notNull().default("digest"),
   /** Set when the mail provider reports the address inactive; reminders stay off until cleared. */
   remindersPausedReason: text("reminders_paused_reason"),
+  /**
+   * When the owner proved the address is theirs (a verification link, or a password reset, which
+   * also goes by mail). Null: no reminder goes to it. Accounts older than verification count as verified.
+   */
+  emailVerifiedAt: timestamptz("email_verified_at"),
 });
 
 /** Lucia-guide sessions: the cookie holds `id.secret`; only SHA-256(secret) is stored. */
@@ -50,6 +55,10 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamptz("created_at").notNull(),
     expiresAt: timestamptz("expires_at").notNull(),
+    /** Moved at most once an hour (with the sliding expiry), never a write on every request. */
+    lastUsedAt: timestamptz("last_used_at"),
+    /** A short browser and OS description ("Firefox on Linux") for the sessions page; never the raw User-Agent. */
+    device: text("device").notNull().default(""),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId)],
 );
@@ -198,6 +207,69 @@ export const usedActionTokens = pgTable("used_action_tokens", {
   usedAt: timestamptz("used_at").notNull(),
 });
 
+/**
+ * Single-use links mailed for account flows (verify an address, reset a password, confirm or undo
+ * an address change). The link carries `id.secret`; only SHA-256(secret) is stored, as for sessions.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: text("id").primaryKey(),
+    secretHash: text("secret_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify", "reset", "email_change", "email_undo"] }).notNull(),
+    /** The address the link is about: the one to verify, the new one of a change, the old one to restore. */
+    email: text("email").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
+);
+
+/**
+ * Account mail (verification, reset, notices) waiting to be sent: the transactional outbox. A row
+ * is deleted once sent, so no copy of a message outlives its delivery; `user_id` is null for mail
+ * to someone without (or no longer with) an account.
+ */
+export const accountMail = pgTable(
+  "account_mail",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** What the mail is (verify, reset, …): Postmark's tag, and the log's. */
+    purpose: text("purpose").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    htmlBody: text("html_body").notNull(),
+    textBody: text("text_body").notNull(),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamptz("next_attempt_at").notNull(),
+    leaseUntil: timestamptz("lease_until"),
+    lastError: text("last_error"),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (t) => [index("account_mail_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+/**
+ * Counted actions for the account limits (src/auth/account-limits.ts): one row per registration,
+ * mail asked for, …, under the client's network key or a keyed digest of an address (never the address).
+ */
+export const actionLimits = pgTable(
+  "action_limits",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    action: text("action").notNull(),
+    subject: text("subject").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (t) => [index("action_limits_subject_idx").on(t.action, t.subject, t.createdAt)],
+);
+
 /** Without a Postmark token, mail is kept here and shown at /dev/mailbox instead of being sent. */
 export const devMailbox = pgTable(
   "dev_mailbox",
@@ -223,6 +295,8 @@ export const appSecrets = pgTable("app_secrets", {
 
 export type User = typeof users.$inferSelect;
 export type OutboxRow = typeof reminderOutbox.$inferSelect;
+export type AccountTokenRow = typeof accountTokens.$inferSelect;
+export type AccountMailRow = typeof accountMail.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type TaskPriority = (typeof taskPriority.enumValues)[number];
 export type TaskStatus = (typeof taskStatus.enumValues)[number];

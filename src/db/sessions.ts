@@ -9,6 +9,9 @@ export interface SessionRow {
   userId: string;
   createdAt: Date;
   expiresAt: Date;
+  lastUsedAt: Date | null;
+  /** Short browser and OS description (src/auth/device-description.ts). */
+  device: string;
 }
 
 export async function insertSession(db: Db, row: SessionRow): Promise<void> {
@@ -70,6 +73,6 @@ export async function startSessionAfterLogin(
     ), ended as (
       delete from ${sessions} where ${sessions.id} = ${previous?.id ?? ""} and ${sessions.secretHash} = ${previous?.secretHash ?? ""}
     )
-    insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at)
-    values (${session.id}, ${session.secretHash}, ${session.userId}, ${session.createdAt}, ${session.expiresAt})`);
+    insert into ${sessions} (id, secret_hash, user_id, created_at, expires_at, last_used_at, device)
+    values (${session.id}, ${session.secretHash}, ${session.userId}, ${session.createdAt}, ${session.expiresAt}, ${session.lastUsedAt}, ${session.device})`);
 }

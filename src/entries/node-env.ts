@@ -53,6 +53,7 @@ const schema = z.object({
   POSTMARK_SERVER_TOKEN: optional(z.string()),
   POSTMARK_API_URL: optional(z.url({ protocol: /^https?$/, error: "POSTMARK_API_URL must be an http(s) URL" })),
   POSTMARK_MESSAGE_STREAM: z.string().default(DEFAULT_EMAIL.messageStream),
+  POSTMARK_TRANSACTIONAL_STREAM: z.string().default(DEFAULT_EMAIL.transactionalStream),
   EMAIL_FROM: z.string().default(DEFAULT_EMAIL.emailFrom),
   SIGNING_SECRET: optional(z.string().min(32, "SIGNING_SECRET must be at least 32 characters")),
   /** off: no in-process schedule (another process or the Worker's cron runs the reminders). */

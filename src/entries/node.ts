@@ -47,7 +47,9 @@ async function main() {
   });
 
   const jobDeps = { database, mailer: mailerFrom(env, database, systemClock), config: appConfigFrom(env, appUrl) };
-  const app = createApp({ ...jobDeps, clock: systemClock, passwords: passwordHasherOver(hashPool.compute), clientIp });
+  // Work after a response (account mail) simply runs on: the process and its database outlive the request.
+  const background = (work: () => Promise<unknown>) => void work();
+  const app = createApp({ ...jobDeps, clock: systemClock, passwords: passwordHasherOver(hashPool.compute), clientIp, background });
   const server = new Hono();
   // Node serves its own bytes (no CDN in front, unlike the Worker): compress pages, fragments, CSS and JS.
   server.use("*", compressResponses);

@@ -4,6 +4,8 @@ import { sendPending, type SendResult } from "../reminders/send.js";
 import type { JobDeps } from "../reminders/jobs.js";
 import { errorForLog } from "../log.js";
 import { pruneLoginFailures } from "../auth/rate-limit.js";
+import { sendAccountMail } from "../accounts/mail.js";
+import { pruneAccountData } from "../accounts/housekeeping.js";
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
@@ -39,7 +41,10 @@ export function runReminderJobs(deps: JobDeps, now: Date): Promise<{ now: string
     const send = await sendPending(deps, now);
     // The hourly job also sweeps failed logins past every limit's window (the Worker's cron does too).
     const loginFailuresPruned = await pruneLoginFailures(deps.database.db, now);
-    console.log(JSON.stringify({ event: "reminders.run", now: now.toISOString(), ...scan, ...send, loginFailuresPruned }));
+    // Account mail is sent right after each request; this catches what failed then (and its retries).
+    const accountMail = await sendAccountMail(deps, now);
+    const pruned = await pruneAccountData(deps.database.db, now);
+    console.log(JSON.stringify({ event: "reminders.run", now: now.toISOString(), ...scan, ...send, loginFailuresPruned, accountMail, ...pruned }));
     return { now: now.toISOString(), scan, send };
   });
   running = run.catch(() => undefined);
@@ -70,6 +75,9 @@ export function startReminderSchedule(deps: JobDeps): () => void {
     }, nextHour - now);
   };
   scheduleHourly();
-  timers[1] = setInterval(() => safely("retry send", () => sendPending(deps, new Date())), MINUTE);
+  timers[1] = setInterval(() => {
+    safely("retry send", () => sendPending(deps, new Date()));
+    safely("account mail retry", () => sendAccountMail(deps, new Date()));
+  }, MINUTE);
   return () => timers.forEach((t) => clearTimeout(t));
 }

@@ -14,6 +14,7 @@ export interface SharedSettings {
   POSTMARK_SERVER_TOKEN?: string;
   POSTMARK_API_URL?: string;
   POSTMARK_MESSAGE_STREAM?: string;
+  POSTMARK_TRANSACTIONAL_STREAM?: string;
   EMAIL_FROM?: string;
   SIGNING_SECRET?: string;
 }
@@ -30,6 +31,7 @@ export function appConfigFrom(settings: SharedSettings, appUrl: URL): AppConfig 
     appUrl,
     emailFrom: settings.EMAIL_FROM,
     messageStream: settings.POSTMARK_MESSAGE_STREAM,
+    transactionalStream: settings.POSTMARK_TRANSACTIONAL_STREAM,
     signingSecret: settings.SIGNING_SECRET,
   };
 }

@@ -15,6 +15,7 @@ export type Env = Omit<Cloudflare.Env, "EMAIL_QUEUE" | "POSTMARK_MESSAGE_STREAM"
   // vars are widened from their literal wrangler.toml values, and the queue gets its message type.
   EMAIL_QUEUE: Queue<SendMessage>;
   POSTMARK_MESSAGE_STREAM?: string;
+  POSTMARK_TRANSACTIONAL_STREAM?: string;
 };
 
 /** Per-deployment values, kept out of wrangler.toml so that no localhost value is ever deployed. */
@@ -43,6 +44,7 @@ const schema = z
     POSTMARK_SERVER_TOKEN: z.string().optional(),
     POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
     POSTMARK_MESSAGE_STREAM: z.string().optional(),
+    POSTMARK_TRANSACTIONAL_STREAM: z.string().optional(),
     EMAIL_FROM: z.string().optional(),
     SIGNING_SECRET: z.string().min(32).optional(),
     NEON_WS_PROXY: z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/, "NEON_WS_PROXY must be a loopback host:port").optional(),

@@ -1,3 +1,5 @@
+import { sendAccountMail } from "../accounts/mail.js";
+import { pruneAccountData } from "../accounts/housekeeping.js";
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import setupWasm from "argon2id/lib/setup.js";
 import wasmNoSimd from "argon2id/dist/no-simd.wasm";
@@ -112,13 +114,16 @@ export default {
     const workerEnv = { ...env, ...checked.env };
     // The database is this request's own: Workers do not let requests share its sockets.
     const jobs = jobDeps(workerEnv);
-    const deps: Deps = { ...jobs, clock: systemClock, passwords, clientIp };
+    // Work after the response (account mail) uses this request's database: close it only after.
+    const afterResponse: Promise<unknown>[] = [];
+    const background = (work: () => Promise<unknown>) => void afterResponse.push(work());
+    const deps: Deps = { ...jobs, clock: systemClock, passwords, clientIp, background };
     const app = appFor({ appUrl: jobs.config.appUrl, devMailbox: jobs.mailer.kind === "dev" });
     try {
       return await app.fetch(request, { ...env, deps } satisfies RequestEnv, ctx);
     } finally {
       // The pool's sockets belong to this request; close them once the response is on its way.
-      ctx.waitUntil(jobs.database.close());
+      ctx.waitUntil(Promise.allSettled(afterResponse).then(() => jobs.database.close()));
     }
   },
   /** The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue. */
@@ -130,7 +135,10 @@ export default {
       const expired = await housekeepOutbox(deps, now);
       const scan = await scanStep(deps, env.EMAIL_QUEUE, now, now, { maxBatches: SCAN_BATCHES_PER_INVOCATION, enqueue: "all" });
       const loginFailuresPruned = await pruneLoginFailures(deps.database.db, now);
-      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired, loginFailuresPruned }));
+      // Account mail goes out after each request; the cron retries what failed then.
+      const accountMail = await sendAccountMail(deps, now);
+      const pruned = await pruneAccountData(deps.database.db, now);
+      console.log(JSON.stringify({ event: "reminders.cron", now: now.toISOString(), ...scan, expired, loginFailuresPruned, accountMail, ...pruned }));
     } catch (err) {
       // Thrown on, the error would be logged by the runtime with its message: a failed query's
       // SQL and parameters. One line instead, and a failure that says no more.

@@ -74,9 +74,16 @@ export function nextReminder(dueDate: string, now: Date, prefs: ReminderPrefs): 
   return null;
 }
 
+/** What decides whether a user gets reminder mail at all. */
+export interface ReminderRecipient {
+  remindersEnabled: boolean;
+  remindersPausedReason: string | null;
+  emailVerifiedAt: Date | null;
+}
+
 /** A user who receives reminder emails (SQL form: `receivesRemindersSql`, src/db/reminder-rules.ts). */
-export function receivesReminders(user: { remindersEnabled: boolean; remindersPausedReason: string | null }): boolean {
-  return user.remindersEnabled && user.remindersPausedReason === null;
+export function receivesReminders(user: ReminderRecipient): boolean {
+  return user.remindersEnabled && user.remindersPausedReason === null && user.emailVerifiedAt !== null;
 }
 
 /** A task that gets reminders on its reminder days (SQL form: `taskGetsRemindersSql`). */
@@ -87,15 +94,16 @@ export function taskGetsReminders(task: { status: string; remindersEnabled: bool
 /** The task page's next reminder: when, or why none will come. */
 export type NextReminder =
   | { kind: "at"; at: Date; final: boolean }
-  | { kind: "none"; reason: "task-done" | "task-off" | "user-off" | "no-due-date" | "none-left" };
+  | { kind: "none"; reason: "task-done" | "task-off" | "user-off" | "unverified" | "no-due-date" | "none-left" };
 
 export function nextReminderFor(
   task: { status: string; remindersEnabled: boolean; dueDate: string | null },
-  user: ReminderPrefs & { remindersEnabled: boolean; remindersPausedReason: string | null },
+  user: ReminderPrefs & ReminderRecipient,
   now: Date,
 ): NextReminder {
   if (task.status === "done") return { kind: "none", reason: "task-done" };
   if (!taskGetsReminders(task)) return { kind: "none", reason: "task-off" };
+  if (user.emailVerifiedAt === null) return { kind: "none", reason: "unverified" };
   if (!receivesReminders(user)) return { kind: "none", reason: "user-off" };
   if (!task.dueDate) return { kind: "none", reason: "no-due-date" };
   const upcoming = nextReminder(task.dueDate, now, user);

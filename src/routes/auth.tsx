@@ -10,6 +10,7 @@ import {
 } from "../auth/account-input.js";
 import { accountDigest, issueDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie.js";
 import { networkKey } from "../auth/network-key.js";
+import { describeDevice } from "../auth/device-description.js";
 import { PasswordHasherBusy } from "../auth/password.js";
 import { claimLoginAttempt, withdrawLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
@@ -61,7 +62,7 @@ authRoutes.post("/register", async (c) => {
   );
   if (!user) return again({ form: GENERIC_AUTH_ERROR }, GENERIC_AUTH_STATUS);
 
-  const session = await createSession(db, user.id, now);
+  const session = await createSession(db, user.id, now, describeDevice(c.req.header("user-agent")));
   writeSessionCookie(c, deps.config, session.token, session.expiresAt);
   // Registering is this browser's first sign-in: it is trusted from now on (see device-cookie.ts).
   await issueDeviceCookie(c, deps, loginAccountKey(form.email), now);
@@ -124,7 +125,7 @@ authRoutes.post("/login", async (c) => {
   }
 
   const previous = await tokenIdentity(readSessionCookie(c, deps.config));
-  const session = await newSession(user.id, now);
+  const session = await newSession(user.id, now, describeDevice(c.req.header("user-agent")));
   await startSessionAfterLogin(db, key, previous, session.row);
   writeSessionCookie(c, deps.config, session.token, session.expiresAt);
   // A fresh device id on every sign-in: the browser stays trusted for a year after its last one.

@@ -97,6 +97,33 @@ export function SettingsPage(props: {
           Save settings
         </button>
       </form>
+      <AccountLinks />
     </section>
+  );
+}
+
+/** The account's other pages, each its own form (they ask for the current password or a confirmation). */
+function AccountLinks() {
+  return (
+    <nav class="account-links" aria-labelledby="account-heading">
+      <h2 id="account-heading">Your account</h2>
+      <ul>
+        <li>
+          <a href="/settings/email">Change email address</a>
+        </li>
+        <li>
+          <a href="/settings/password">Change password</a>
+        </li>
+        <li>
+          <a href="/settings/sessions">Where you are signed in</a>
+        </li>
+        <li>
+          <a href="/import">Export or import your data</a>
+        </li>
+        <li>
+          <a href="/settings/delete">Delete your account</a>
+        </li>
+      </ul>
+    </nav>
   );
 }

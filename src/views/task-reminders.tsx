@@ -23,6 +23,7 @@ const NONE: Record<Extract<NextReminder, { kind: "none" }>["reason"], string> = 
   "task-done": "None: the task is done.",
   "task-off": "None: reminders are off for this task.",
   "user-off": "None: your email reminders are off (see Settings).",
+  unverified: "None until you confirm your email address (use the link we sent you).",
   "no-due-date": "None: the task has no due date.",
   "none-left": "None: no reminder is left for this deadline.",
 };

@@ -24,6 +24,8 @@ export interface UserOpts {
   overdueReminders?: boolean;
   reminderDelivery?: "digest" | "per_task";
   remindersPausedReason?: string | null;
+  /** Fixture users have verified their address unless a test says otherwise. */
+  verified?: boolean;
 }
 
 export interface FixtureUser {
@@ -43,6 +45,7 @@ export async function makeUser(t: TestApp, opts: UserOpts = {}): Promise<Fixture
       // Never used to sign in: these users only receive reminders.
       passwordHash: "fixture-without-password",
       timezone,
+      emailVerifiedAt: opts.verified === false ? null : new Date("2026-01-01T00:00:00Z"),
       ...(opts.remindersEnabled !== undefined && { remindersEnabled: opts.remindersEnabled }),
       ...(opts.reminderHour !== undefined && { reminderHour: opts.reminderHour }),
       ...(opts.leadDays !== undefined && { leadDays: opts.leadDays }),

@@ -20,9 +20,9 @@ import type { TestApp } from "./test-app.js";
 export async function bulkUsers(t: TestApp, count: number, opts: { timezone?: string; delivery?: "digest" | "per_task" } = {}): Promise<string[]> {
   const prefix = crypto.randomUUID();
   const result = await t.database.db.execute(sql`
-    insert into users (email, name, password_hash, timezone, reminder_delivery)
+    insert into users (email, name, password_hash, timezone, reminder_delivery, email_verified_at)
     select 'scale-' || ${prefix} || '-' || g || '@example.com', 'Scale user ' || g, 'fixture-without-password',
-      ${opts.timezone ?? "UTC"}, ${opts.delivery ?? "digest"}
+      ${opts.timezone ?? "UTC"}, ${opts.delivery ?? "digest"}, now()
     from generate_series(1, ${count}::int) g
     returning id`);
   return rowsOf<{ id: string }>(result).map((r) => String(r.id));
