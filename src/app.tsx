@@ -78,7 +78,7 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
   const smallBodies = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new HTTPException(413, { message: "That was more than SmartTask accepts at once (64 KiB). Shorten the notes and try again." });
+      throw new HTTPException(413, { message: `That was more than SmartTask accepts at once (${MAX_BODY_BYTES / 1024} KiB). Shorten the notes and try again.` });
     },
   });
   // An import is the one larger body; its route sets its own limit (routes/data-transfer.tsx).

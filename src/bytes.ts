@@ -29,3 +29,40 @@ export function fromHex(hex: string): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Unpadded base64url, by table: spreading bytes into String.fromCharCode for btoa was a hot spot. */
+export function toBase64Url(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]! + BASE64URL[n & 63]!;
+  }
+  if (i + 1 === bytes.length) {
+    const n = bytes[i]! << 16;
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]!;
+  } else if (i + 2 === bytes.length) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]!;
+  }
+  return out;
+}
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** A string (UTF-8) as unpadded base64url; printable ASCII, the common case, goes through btoa directly. */
+export function textToBase64Url(text: string): string {
+  return ASCII.test(text) ? btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") : toBase64Url(new TextEncoder().encode(text));
+}
+
+/** The bytes of unpadded base64url, or null when the text is not that (padding too: one spelling per value). */
+export function fromBase64Url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,4 @@
-import type { TaskPriority, TaskStatus } from "./schema.js";
+import { taskPriority, type TaskPriority, type TaskStatus } from "./schema.js";
 
 // What the task list query takes: its filter, its keyset position and the owner's day bounds.
 // They live with the queries (src/db/tasks.ts), below the code that reads them from a URL
@@ -36,7 +36,9 @@ export interface DueWindows {
   weekEnd: Date;
 }
 
-const RANKS = ["low", "medium", "high", "urgent"] as const;
+// The enum's declaration order is the rank order (ORDER BY priority sorts by it).
+const RANKS = taskPriority.enumValues;
+export const MAX_PRIORITY_RANK = RANKS.length - 1;
 export function priorityRank(p: TaskPriority): number {
   return RANKS.indexOf(p);
 }

@@ -1,4 +1,4 @@
-import { constantTimeEqual } from "../bytes.js";
+import { constantTimeEqual, fromBase64Url, textToBase64Url, toBase64Url } from "../bytes.js";
 import { nodeBuiltin } from "../runtime-builtins.js";
 
 /**
@@ -44,13 +44,12 @@ export function createSigner(secret: string, opts: { webCryptoOnly?: boolean } =
   const encode = (payload: object) => {
     const json = JSON.stringify(payload);
     if (node) return node.Buffer.from(json).toString("base64url");
-    // Payloads are ids, names and numbers: ASCII, which btoa encodes natively.
-    return ASCII.test(json) ? btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") : b64url(new TextEncoder().encode(json));
+    return textToBase64Url(json);
   };
 
   const sign = async (payload: object) => {
     const body = encode(payload);
-    return `${body}.${b64url(await mac(body))}`;
+    return `${body}.${toBase64Url(await mac(body))}`;
   };
 
   return {
@@ -68,9 +67,9 @@ export function createSigner(secret: string, opts: { webCryptoOnly?: boolean } =
       if (token.length > 2000) return null;
       const [body, sig, extra] = token.split(".");
       if (!body || !sig || extra !== undefined) return null;
-      const given = unb64url(sig);
+      const given = fromBase64Url(sig);
       if (!given || !constantTimeEqual(given, await mac(body))) return null;
-      const json = unb64url(body);
+      const json = fromBase64Url(body);
       if (!json) return null;
       try {
         return JSON.parse(new TextDecoder().decode(json)) as T;
@@ -79,34 +78,4 @@ export function createSigner(secret: string, opts: { webCryptoOnly?: boolean } =
       }
     },
   };
-}
-
-const ASCII = /^[\x20-\x7e]*$/;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/** Unpadded base64url, by table: spreading bytes into String.fromCharCode for btoa was a hot spot. */
-export function b64url(bytes: Uint8Array): string {
-  let out = "";
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
-  }
-  if (i + 1 === bytes.length) {
-    const n = bytes[i]! << 16;
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!;
-  } else if (i + 2 === bytes.length) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!;
-  }
-  return out;
-}
-
-function unb64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    return Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }

@@ -24,6 +24,14 @@ export const OVERDUE_DAYS = [1, 3, 7, 14, 21, 28] as const;
 export const FINAL_OVERDUE_DAY = 30;
 export const MAX_LEAD_DAYS = 7;
 
+/** The overdue schedule in words, from the constants above: "1, 3 and 7 days late, then weekly, and a last check at 30 days". */
+export function overdueScheduleInWords(): string {
+  const weeklyFrom = OVERDUE_DAYS.findIndex((d, i) => i > 0 && d - OVERDUE_DAYS[i - 1]! === 7 && OVERDUE_DAYS.slice(i).every((x, j, all) => j === 0 || x - all[j - 1]! === 7));
+  const daily = weeklyFrom > 0 ? OVERDUE_DAYS.slice(0, weeklyFrom) : [...OVERDUE_DAYS];
+  const list = daily.length > 1 ? `${daily.slice(0, -1).join(", ")} and ${daily.at(-1)}` : String(daily[0]);
+  return `${list} days late${weeklyFrom > 0 ? ", then weekly" : ""}, and a last check at ${FINAL_OVERDUE_DAY} days`;
+}
+
 /** Days after the due date that bring a reminder at all (when overdue reminders are on). */
 export const LATE_DAYS: readonly number[] = [...OVERDUE_DAYS, FINAL_OVERDUE_DAY];
 /** The same as offsets from the due date (negative: days after it). */

@@ -4,7 +4,7 @@ import { isTokenUsed, taskForLink, userEmail, useToken } from "../db/email-actio
 import type { Task } from "../db/schema.js";
 import { moveOpenTaskDue, setTaskStatus } from "../db/tasks.js";
 import type { HonoEnv } from "../deps.js";
-import { readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
+import { ACTION_LINK_TTL_MS, readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
 import { field, readForm } from "../http/form.js";
 import { dueTomorrow } from "../tasks/due.js";
@@ -107,7 +107,7 @@ function invalidLink(c: Context<HonoEnv>) {
 function linkProblem(c: Context<HonoEnv>, check: Extract<ActionCheck, { ok: false }>) {
   if (check.reason === "expired") {
     c.status(410);
-    return c.render(<ActionResultPage heading="This link has expired" message="Links in reminder emails work for 7 days. Open SmartTask to change the task." />, {
+    return c.render(<ActionResultPage heading="This link has expired" message={`Links in reminder emails work for ${ACTION_LINK_TTL_MS / (24 * 60 * 60 * 1000)} days. Open SmartTask to change the task.`} />, {
       title: "Expired link",
     });
   }

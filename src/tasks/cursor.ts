@@ -1,5 +1,6 @@
 import type { Task } from "../db/schema.js";
-import { priorityRank, type Cursor, type SortKey } from "../db/task-query.js";
+import { fromBase64Url, textToBase64Url } from "../bytes.js";
+import { MAX_PRIORITY_RANK, priorityRank, type Cursor, type SortKey } from "../db/task-query.js";
 
 export type { Cursor } from "../db/task-query.js";
 
@@ -10,21 +11,23 @@ export function cursorAfter(task: Task, sort: SortKey): string {
       : sort === "updated"
         ? { at: task.updatedAt.getTime(), id: task.id }
         : { at: task.dueAt?.getTime() ?? null, id: task.id, ...(sort === "priority" ? { rank: priorityRank(task.priority) } : {}) };
-  return btoa(JSON.stringify(cursor)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return textToBase64Url(JSON.stringify(cursor));
 }
 
 /** Decodes a cursor from the URL; anything malformed means "start from the top". */
 export function parseCursor(raw: string | null, sort: SortKey): Cursor | null {
   if (!raw || raw.length > 300) return null;
   try {
-    const value: unknown = JSON.parse(atob(raw.replace(/-/g, "+").replace(/_/g, "/")));
+    const bytes = fromBase64Url(raw);
+    if (!bytes) return null;
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     if (typeof value !== "object" || value === null) return null;
     const { at, rank, id } = value as Record<string, unknown>;
     if (typeof id !== "string" || !UUID.test(id)) return null;
     // Only instants the database can take back: a wild number would otherwise fail the query.
     if (!(at === null || (typeof at === "number" && at >= MIN_AT && at <= MAX_AT))) return null;
     if ((sort === "created" || sort === "updated") && at === null) return null;
-    if (sort === "priority" && !(typeof rank === "number" && Number.isInteger(rank) && rank >= 0 && rank <= 3)) return null;
+    if (sort === "priority" && !(typeof rank === "number" && Number.isInteger(rank) && rank >= 0 && rank <= MAX_PRIORITY_RANK)) return null;
     return { at, id, ...(typeof rank === "number" ? { rank } : {}) };
   } catch {
     return null;

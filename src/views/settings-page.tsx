@@ -1,6 +1,6 @@
-import type { FormErrors } from "../auth/account-input.js";
+import { NAME_MAX, type FormErrors } from "../auth/account-input.js";
 import type { ReminderErrors, ReminderForm } from "../reminders/prefs-input.js";
-import { MAX_LEAD_DAYS } from "../reminders/slots.js";
+import { MAX_LEAD_DAYS, overdueScheduleInWords } from "../reminders/slots.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
 
@@ -35,7 +35,7 @@ export function SettingsPage(props: {
       <FormAlert message={Object.keys(errors).length ? "Please correct the fields marked below." : undefined} />
       <form method="post" action="/settings" novalidate>
         <Field id="name" label="Name" error={errors.name}>
-          <input id="name" name="name" value={form.name} autocomplete="name" required maxlength={100} {...describedBy("name", errors.name)} />
+          <input id="name" name="name" value={form.name} autocomplete="name" required maxlength={NAME_MAX} {...describedBy("name", errors.name)} />
         </Field>
         <Field id="timezone" label="Timezone" error={errors.timezone} hint="Tasks due on a date stay on that date when you change zone; timed ones keep their moment.">
           <TimezoneSelect value={form.timezone} error={errors.timezone} />
@@ -75,7 +75,7 @@ export function SettingsPage(props: {
           <div class="field checkbox">
             <input type="hidden" name="overdue" value="off" />
             <label>
-              <input type="checkbox" name="overdue" value="on" checked={reminders.overdue === "on"} /> Remind me of overdue tasks (1, 3 and 7 days late, then weekly, and a last check at 30 days)
+              <input type="checkbox" name="overdue" value="on" checked={reminders.overdue === "on"} /> Remind me of overdue tasks ({overdueScheduleInWords()})
             </label>
           </div>
           <fieldset class={errors.delivery ? "invalid" : ""} aria-describedby={errors.delivery ? "delivery-error" : undefined}>
