@@ -1,4 +1,4 @@
-import type { Logger } from "drizzle-orm";
+import { sql, type Logger } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "./schema.js";
 
@@ -49,4 +49,9 @@ export function markConnectionsPerRequest(db: Db): void {
 /** The name to prepare a hot statement under: its own, or none (unnamed) on a per-request handle. */
 export function statementName(db: Db, name: string): string {
   return perRequestHandles.has(db) ? "" : name;
+}
+
+/** One trivial statement: whether the server answers at all (the health check). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
 }

@@ -54,6 +54,3 @@ export async function updateUserSettings(
     .where(and(sql`${tasks.userId} in (select id from ${updated})`, isNotNull(tasks.dueDate)));
 }
 
-export async function pingDatabase(db: Db): Promise<void> {
-  await db.execute(sql`select 1`);
-}

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { pingDatabase } from "../db/users.js";
+import { pingDatabase } from "../db/database.js";
 import type { HonoEnv } from "../deps.js";
 import { errorForLog } from "../log.js";
 
