@@ -35,10 +35,15 @@ export async function newSession(userId: string, now: Date, device = ""): Promis
   return { token: `${id}.${secret}`, expiresAt, row: { id, secretHash: await sha256Hex(secret), userId, createdAt: now, expiresAt, lastUsedAt: now, device } };
 }
 
+const HOUR = 60 * 60 * 1000;
+/** The sessions page shows when each session was last used to this precision, no finer. */
+export const LAST_USED_PRECISION_MS = HOUR;
+
 /**
- * Checks a cookie token in one read. Only when less than half of the sliding lifetime remains
- * (about once a fortnight per session) a second statement moves the expiry; a third only to drop
- * an expired session.
+ * Checks a cookie token in one read. A second statement runs only when the session needs a write:
+ * when less than half of the sliding lifetime remains (about once a fortnight) or its last use was
+ * recorded more than an hour ago (so at most once an hour per session, never on every request);
+ * one UPDATE does both. A third runs only to drop an expired session.
  */
 export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | null> {
   const parts = token.split(".");
@@ -55,10 +60,12 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
     return null;
   }
   const slideTo = new Date(Math.min(now.getTime() + SESSION_TTL_MS, absoluteEnd));
-  const due = session.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS / 2 && slideTo > session.expiresAt;
-  if (!due) return { id, user, expiresAt: session.expiresAt, extended: false };
-  await extendSession(db, id, session.expiresAt, slideTo);
-  return { id, user, expiresAt: slideTo, extended: true };
+  const slideDue = session.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS / 2 && slideTo > session.expiresAt;
+  const useDue = !session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS;
+  if (!slideDue && !useDue) return { id, user, expiresAt: session.expiresAt, extended: false };
+  const expiresAt = slideDue ? slideTo : session.expiresAt;
+  await extendSession(db, id, { expiresAt: session.expiresAt, lastUsedAt: session.lastUsedAt }, { expiresAt, lastUsedAt: now });
+  return { id, user, expiresAt, extended: slideDue };
 }
 
 export { deleteSession as invalidateSession };

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { statementName, type Db } from "./database.js";
 import type { FailureKey } from "./login-failures.js";
 import { loginFailures, sessions, users, type User } from "./schema.js";
@@ -40,14 +40,53 @@ export async function findSessionWithUser(db: Db, id: string): Promise<{ session
 }
 
 /**
- * Slides the expiry to `to`, but only if the stored one is still `from`: of two requests that
- * both saw the session due for extension, one writes. Runs on about one request a fortnight.
+ * Records a use and slides the expiry, in one statement, but only if the row still holds what the
+ * caller read (`from`): of two requests that both saw the session due, one writes. Runs at most
+ * once an hour per session (src/auth/session.ts decides when).
  */
-export async function extendSession(db: Db, id: string, from: Date, to: Date): Promise<void> {
+export async function extendSession(
+  db: Db,
+  id: string,
+  from: { expiresAt: Date; lastUsedAt: Date | null },
+  to: { expiresAt: Date; lastUsedAt: Date },
+): Promise<void> {
   await db
     .update(sessions)
-    .set({ expiresAt: to })
-    .where(and(eq(sessions.id, id), eq(sessions.expiresAt, from)));
+    .set(to)
+    .where(
+      and(
+        eq(sessions.id, id),
+        eq(sessions.expiresAt, from.expiresAt),
+        from.lastUsedAt ? eq(sessions.lastUsedAt, from.lastUsedAt) : isNull(sessions.lastUsedAt),
+      ),
+    );
+}
+
+/** A user's sessions still in force at `now`: not expired, and started after `createdAfter` (the absolute limit). Last used first. */
+export async function listActiveSessions(db: Db, userId: string, now: Date, createdAfter: Date): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now), gt(sessions.createdAt, createdAfter)))
+    .orderBy(sql`${sessions.lastUsedAt} desc nulls last`, desc(sessions.createdAt), sessions.id);
+}
+
+/** Ends one of the user's sessions; false when the user has none with that id (someone else's included). */
+export async function deleteUserSession(db: Db, userId: string, id: string): Promise<boolean> {
+  const gone = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return gone.length > 0;
+}
+
+/** Ends every session of the user but `keep`; answers how many ended. */
+export async function deleteOtherSessions(db: Db, userId: string, keep: string): Promise<number> {
+  const gone = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keep)))
+    .returning({ id: sessions.id });
+  return gone.length;
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
