@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL
 import { endOfLocalDaySql, localDateSql } from "./calendar.js";
 import { rowsOf, statementName, type Db } from "./database.js";
 import { tasks, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
+import { MAX_TASKS_PER_USER } from "./task-cap.js";
 import { priorityAtRank, type Cursor, type DueWindows, type TaskFilter } from "./task-query.js";
 
 // Every function here takes the owner and filters by it in SQL: another user's task id
@@ -28,23 +29,17 @@ function prepareWrites(db: Db) {
   const p = sql.placeholder;
   const owned = and(eq(tasks.id, p("id")), eq(tasks.userId, p("userId")));
   return {
+    // INSERT … SELECT so that the cap is checked by the insert itself: no row (and no extra round
+    // trip) once the owner has MAX_TASKS_PER_USER tasks. The columns go in the table's order.
     insert: db
       .insert(tasks)
-      .values({
-        userId: p("userId"),
-        title: p("title"),
-        notes: p("notes"),
-        priority: p("priority"),
-        status: p("status"),
-        dueDate: p("dueDate"),
-        dueTime: p("dueTime"),
-        // Nullable instants go through raw SQL: Drizzle's column mapping cannot take a null placeholder.
-        dueAt: sql`${p("dueAt")}::timestamptz`,
-        remindersEnabled: p("remindersEnabled"),
-        createdAt: p("now"),
-        updatedAt: p("now"),
-        completedAt: sql`${p("completedAt")}::timestamptz`,
-      })
+      .select(
+        sql`select gen_random_uuid(), ${p("userId")}::uuid, ${p("title")}::text, ${p("notes")}::text,
+          ${p("priority")}::task_priority, ${p("status")}::task_status, ${p("dueDate")}::date, ${p("dueTime")}::time,
+          ${p("dueAt")}::timestamptz, ${p("now")}::timestamptz, ${p("now")}::timestamptz, ${p("completedAt")}::timestamptz,
+          ${p("remindersEnabled")}::boolean
+          where (select count(*) from ${tasks} where ${tasks.userId} = ${p("userId")}::uuid) < ${MAX_TASKS_PER_USER}`,
+      )
       .returning()
       .prepare(statementName(db, "task_insert")),
     complete: db
@@ -68,7 +63,8 @@ function writes(db: Db) {
   return statements;
 }
 
-export async function insertTask(db: Db, userId: string, values: TaskValues, now: Date): Promise<Task> {
+/** The new task, or null when the owner already has MAX_TASKS_PER_USER tasks. */
+export async function insertTask(db: Db, userId: string, values: TaskValues, now: Date): Promise<Task | null> {
   const [row] = await writes(db).insert.execute({
     ...values,
     userId,
@@ -76,7 +72,7 @@ export async function insertTask(db: Db, userId: string, values: TaskValues, now
     now,
     completedAt: values.status === "done" ? now : null,
   });
-  return row!;
+  return row ?? null;
 }
 
 export async function getTask(db: Db, userId: string, id: string): Promise<Task | null> {

@@ -6,6 +6,7 @@ import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { field, readForm } from "../http/form.js";
 import { pageOrFragment, redirectBrowser, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
+import { taskCapMessage } from "../tasks/task-cap.js";
 import { parseCursor, UUID } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { parseFilter } from "../tasks/filters.js";
@@ -47,7 +48,8 @@ taskRoutes.post("/", async (c) => {
   const back = safeNext(field(body, "next"));
   const result = validateTask(form, user.timezone);
   if (!result.ok) return formAgain(c, { title: "New task", form, errors: result.errors, back });
-  await insertTask(c.var.db, user.id, result.values, c.var.deps.clock.now());
+  const created = await insertTask(c.var.db, user.id, result.values, c.var.deps.clock.now());
+  if (!created) return formAgain(c, { title: "New task", form, errors: { title: taskCapMessage() }, back });
   if (!wantsFragment(c)) return c.redirect(back, 303);
   // htmx: a fresh form in place of the one submitted, and the list re-read so the task shows where it sorts.
   const model = await loadList(c, currentListFilter(c), null);
