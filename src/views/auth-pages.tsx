@@ -57,6 +57,9 @@ export function LoginPage(props: { email: string; next: string; error?: string }
         <button type="submit" class="primary">Log in</button>
       </form>
       <p>
+        <a href="/forgot">Forgot your password?</a>
+      </p>
+      <p>
         New here? <a href="/register">Create an account</a>.
       </p>
     </section>
