@@ -1,3 +1,4 @@
+import type { Clock } from "../clock.js";
 import { DEFAULT_EMAIL } from "../config.js";
 import type { Db } from "../db/database.js";
 import { claimAccountMail, enqueueAccountMail, finishAccountMail, type AccountMailOutcome, type NewAccountMail } from "../db/account-mail.js";
@@ -21,8 +22,10 @@ export interface AccountMail {
   message: ComposedAccountMessage;
 }
 
-/** What queuing needs: the jobs' dependencies and a way to run work after the response. */
+/** What queuing needs: the jobs' dependencies, the clock and a way to run work after the response. */
 export interface MailDeps extends JobDeps {
+  /** The request's clock: the queued rows are due at its "now", so the send right after uses it too. */
+  clock: Clock;
   /** Runs work after the response is sent (Node: in the background; the Worker: waitUntil). */
   background?: (work: () => Promise<unknown>) => void;
 }
@@ -50,7 +53,7 @@ export async function queueAccountMail(db: Db, mails: AccountMail[], now: Date):
 export function sendSoon(deps: MailDeps, ids: string[]): void {
   if (ids.length === 0) return;
   const work = () =>
-    sendAccountMail(deps, new Date(), ids).catch((err: unknown) => {
+    sendAccountMail(deps, deps.clock.now(), ids).catch((err: unknown) => {
       const { message, code } = errorForLog(err);
       console.error(JSON.stringify({ event: "account_mail.send_error", message, code }));
     });
@@ -91,8 +94,8 @@ export async function sendAccountMail(deps: JobDeps, now: Date, ids?: string[]):
     await finishAccountMail(db, finished);
     for (const f of finished) result[f.status === "sent" ? "sent" : f.status === "retry" ? "retrying" : "failed"]++;
     console.log(JSON.stringify({ event: "account_mail.sent", purposes: [...new Set(rows.map((r) => r.purpose))], ...result }));
-    // Only the named rows were asked for: one pass is all of them.
-    if (ids) return result;
+    // Only the named rows were asked for: one pass holds all of them unless they fill more than a batch.
+    if (ids && ids.length <= MAX_BATCH) return result;
   }
 }
 

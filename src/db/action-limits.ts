@@ -5,9 +5,13 @@ import { actionLimits } from "./schema.js";
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /**
- * Counts one action for each subject if every subject is still under its limit, in one statement;
- * answers, per subject, how many were counted in the window before this one and the oldest of them
- * (for Retry-After). Nothing is recorded when any subject is at its limit.
+ * Counts one action for each subject if every subject is still under its limit. Like the login
+ * limit, it records first and counts after, in two statements: a single statement's count cannot
+ * see requests running beside it, and a burst of parallel requests all passed a limit of 5 that
+ * way (12 of 40 in a test). Each request's claim is committed before it counts, so the last of a
+ * burst sees the others; over the limit it withdraws its claim (a third statement). Run it outside
+ * a transaction, or the claim stays invisible to the others until that commits.
+ * Answers the oldest counted action of each subject at its limit (for Retry-After).
  */
 export async function takeActionSlots(
   db: Db,
@@ -15,26 +19,25 @@ export async function takeActionSlots(
   subjects: { subject: string; max: number; since: Date }[],
   now: Date,
 ): Promise<{ allowed: boolean; oldest: Date[] }> {
+  if (subjects.length === 0) return { allowed: true, oldest: [] };
   const a = actionLimits;
   const payload = JSON.stringify(subjects.map((s) => ({ subject: s.subject, max: s.max, since: s.since.toISOString() })));
-  const result = await db.execute(sql`
-    with wanted as (
-      select * from json_to_recordset(${payload}::json) as w(subject text, max int, since timestamptz)
-    ), counted as (
-      select w.subject, w.max,
+  const wanted = sql`json_to_recordset(${payload}::json) as w(subject text, max int, since timestamptz)`;
+  const claimed = rowsOf<{ id: string | number }>(
+    await db.execute(sql`insert into ${a} (action, subject, created_at) select ${action}, w.subject, ${at(now)} from ${wanted} returning id`),
+  ).map((r) => String(r.id));
+  const counted = rowsOf<{ n: number; max: number; oldest: string | Date | null }>(
+    await db.execute(sql`
+      select w.max,
         (select count(*) from ${a} where ${a.action} = ${action} and ${a.subject} = w.subject and ${a.createdAt} > w.since)::int as n,
         (select min(${a.createdAt}) from ${a} where ${a.action} = ${action} and ${a.subject} = w.subject and ${a.createdAt} > w.since) as oldest
-      from wanted w
-    ), recorded as (
-      insert into ${a} (action, subject, created_at)
-      select ${action}, subject, ${at(now)} from counted
-      where not exists (select 1 from counted where n >= max)
-      returning 1
-    )
-    select subject, n, max, oldest, (select count(*) from recorded)::int as recorded from counted`);
-  const rows = rowsOf<{ subject: string; n: number; max: number; oldest: string | Date | null; recorded: number }>(result);
-  const allowed = rows.every((r) => Number(r.n) < Number(r.max));
-  return { allowed, oldest: rows.filter((r) => Number(r.n) >= Number(r.max) && r.oldest).map((r) => new Date(r.oldest!)) };
+      from ${wanted}`),
+  );
+  // The counts include this request's own claim.
+  const over = counted.filter((r) => Number(r.n) > Number(r.max));
+  if (over.length === 0) return { allowed: true, oldest: [] };
+  await db.execute(sql`delete from ${a} where ${a.id} = any(array(select json_array_elements_text(${JSON.stringify(claimed)}::json)::bigint))`);
+  return { allowed: false, oldest: over.filter((r) => r.oldest).map((r) => new Date(r.oldest!)) };
 }
 
 /** Forgets counted actions older than `before` (every window is shorter); one bounded statement. */
