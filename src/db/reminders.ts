@@ -66,6 +66,12 @@ function dueBetweenSql(userId: SQL, timezone: SQL, first: SQL, last: SQL): SQL {
     and ${taskGetsRemindersSql("t")}`;
 }
 
+/** How many of a user's tasks with a reminder today the batch read brings, by delivery. */
+export interface ShownPerUser {
+  digest: number;
+  perTask: number;
+}
+
 export interface DueBatch {
   users: ScanUser[];
   /** The shown tasks of each user, most urgent first. */
@@ -78,9 +84,10 @@ export interface DueBatch {
  * The next batch of users and their due tasks, in one statement. Users come in id order after
  * `afterUserId`: those whose local reminder hour has come today, whom no run has handled yet on
  * their local date, and who have an open task with a reminder slot today (a few index probes,
- * stopping at the first task found). For each, the `shownPerUser` most urgent such tasks, and how many
- * each group holds in all: most urgent first is overdue, then due today, then soon; within a
- * group, higher priority first, then the earlier due moment. At most `shownPerUser` task rows per
+ * stopping at the first task found). For each, the most urgent such tasks (`shown.digest` of
+ * them for a digest reader, `shown.perTask` for someone who chose one email per task), and how
+ * many each group holds in all: most urgent first is overdue, then due today, then soon; within a
+ * group, higher priority first, then the earlier due moment. At most that many task rows per
  * user leave the database, however many are due.
  *
  * Tasks are read with one index probe per run of consecutive reminder days (the due day and the
@@ -92,7 +99,7 @@ export async function dueBatch(
   now: Date,
   afterUserId: string,
   limit: number,
-  shownPerUser: number,
+  shown: ShownPerUser,
   lateOffsets: readonly number[],
 ): Promise<DueBatch> {
   const at = sql`${now.toISOString()}::timestamptz`;
@@ -146,7 +153,8 @@ export async function dueBatch(
       r.id, r.title, r.priority::text as priority, r.due_date::text as due_date, r.due_time::text as due_time,
       (extract(epoch from r.due_at) * 1000)::float8 as due_at_ms, r.overdue::int as overdue, r.today::int as today, r.soon::int as soon
     from batch b
-      left join ranked r on r.user_id = b.id and r.rank <= ${shownPerUser}
+      left join ranked r on r.user_id = b.id
+        and r.rank <= case when b.reminder_delivery = 'per_task' then ${shown.perTask}::int else ${shown.digest}::int end
     order by b.id, r.rank`);
   const batch: DueBatch = { users: [], tasks: new Map(), counts: new Map() };
   for (const r of rowsOf<Record<string, unknown>>(result)) {
@@ -204,8 +212,8 @@ export interface QueuedItem {
 }
 
 /**
- * Runs one batch of the scan in one transaction: its read, and its writes (emails, the tasks
- * they name, scan markers). A failure anywhere leaves none of it, so the batch's users stay
+ * Runs one batch of the scan in one transaction: its read, and its writes (scan markers, emails,
+ * the tasks they name). A failure anywhere leaves none of it, so the batch's users stay
  * unmarked and a later run does the batch again.
  */
 export async function inScanTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
@@ -223,18 +231,34 @@ export async function inScanTransaction<T>(db: Db, work: (tx: Db) => Promise<T>)
 }
 
 /**
- * Writes one batch (inside `inScanTransaction`): the emails (a dedupe key already present means
- * another run queued it, and nothing happens), the tasks each newly queued email names, and the
- * scan markers of every user of the batch. Returns the emails this call queued.
+ * Claims the local day of each user of the batch (inside `inScanTransaction`, before anything is
+ * queued for them): inserts their scan markers and answers the users whose marker this call
+ * inserted. A run overlapping this one that read the same user before this transaction
+ * committed blocks on the marker's key, then finds it taken and queues nothing for that user;
+ * so one run alone decides, and queues, a user's reminders of a day.
  */
-export async function writeBatch(
-  tx: Db,
-  batch: { emails: QueuedEmail[]; items: QueuedItem[]; scanned: Pick<ScanUser, "id" | "localDate">[] },
-  now: Date,
-): Promise<{ id: string; dedupeKey: string }[]> {
+export async function claimScanDays(tx: Db, users: Pick<ScanUser, "id" | "localDate">[], now: Date): Promise<Set<string>> {
+  if (users.length === 0) return new Set();
+  // In id order, so overlapping runs take the markers' key locks in the same order.
+  const sorted = [...users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const payload = sorted.map((u) => ({ user_id: u.id, local_date: u.localDate }));
+  const result = await tx.execute(sql`
+    insert into reminder_scans (user_id, local_date, scanned_at)
+    select r.user_id, r.local_date, ${now.toISOString()}::timestamptz
+    from json_to_recordset(${jsonRows(payload)}) as r(user_id uuid, local_date date)
+    on conflict do nothing
+    returning user_id`);
+  return new Set(rowsOf<{ user_id: string }>(result).map((r) => String(r.user_id)));
+}
+
+/**
+ * Writes one batch's emails (inside `inScanTransaction`, after `claimScanDays`): a dedupe key
+ * already present means another run queued it, and nothing happens; then the tasks each newly
+ * queued email names. Returns the emails this call queued.
+ */
+export async function writeBatch(tx: Db, batch: { emails: QueuedEmail[]; items: QueuedItem[] }, now: Date): Promise<{ id: string; dedupeKey: string }[]> {
   // Rows in key order, so overlapping runs take the unique-key locks in the same order.
   const emails = [...batch.emails].sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0));
-  const scanned = [...batch.scanned].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const queued = await queueEmails(tx, emails, now);
   const ids = new Map(queued.map((q) => [q.dedupeKey, q.id]));
   await recordItems(
@@ -244,7 +268,6 @@ export async function writeBatch(
       return outboxId ? [{ ...i, outboxId }] : [];
     }),
   );
-  await markScanned(tx, scanned, now);
   return queued;
 }
 
@@ -290,16 +313,6 @@ async function recordItems(db: Db, items: (QueuedItem & { outboxId: string })[])
     insert into reminder_items (outbox_id, task_id, grp, slot)
     select r.outbox_id, r.task_id, r.grp, r.slot
     from json_to_recordset(${jsonRows(payload)}) as r(outbox_id uuid, task_id uuid, grp text, slot text)
-    on conflict do nothing`);
-}
-
-async function markScanned(db: Db, users: Pick<ScanUser, "id" | "localDate">[], now: Date): Promise<void> {
-  if (users.length === 0) return;
-  const payload = users.map((u) => ({ user_id: u.id, local_date: u.localDate }));
-  await db.execute(sql`
-    insert into reminder_scans (user_id, local_date, scanned_at)
-    select r.user_id, r.local_date, ${now.toISOString()}::timestamptz
-    from json_to_recordset(${jsonRows(payload)}) as r(user_id uuid, local_date date)
     on conflict do nothing`);
 }
 

@@ -1,4 +1,5 @@
-import { dueBatch, forgetOldScans, inScanTransaction, writeBatch, type DueBatch, type QueuedEmail, type QueuedItem } from "../db/reminders.js";
+import type { Db } from "../db/database.js";
+import { claimScanDays, dueBatch, forgetOldScans, inScanTransaction, writeBatch, type DueBatch, type QueuedEmail, type QueuedItem } from "../db/reminders.js";
 import { actionTokens, unsubscribeTokens } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
 import type { Signer } from "../email/signing.js";
@@ -10,9 +11,22 @@ import { addDays, localDate } from "../tasks/due.js";
 /** A digest lists at most this many tasks, then "and N more" with a link to the list in the app. */
 export const DIGEST_LIMIT = 20;
 /**
+ * Per-task delivery sends at most this many emails a day; past it, that day's reminders go as one
+ * digest instead (the rule and its "never both" are described at planBatch).
+ */
+export const PER_TASK_LIMIT = 20;
+/**
+ * The digest that replaces per-task emails names every task of the day, up to this many (then
+ * "and N more", as any digest): someone who chose one email per task asked to hear of each one.
+ * The bound keeps the message small enough for the sender's batches: a named task costs about 2 KB
+ * (a long title and two signed links, in HTML and text), so such a digest stays near 85 KB and
+ * even a Postmark batch of 500 of them under its 50 MB.
+ */
+export const PER_TASK_DIGEST_LIMIT = 40;
+/**
  * Users per batch. A batch is one transaction of about six statements whose memory is about 20
- * tasks and one email a user; at 1,000,000 tasks larger batches were no faster (two are in
- * flight at once anyway) and held more memory.
+ * tasks (at most PER_TASK_DIGEST_LIMIT) and one email a user; at 1,000,000 tasks larger batches
+ * were no faster (two are in flight at once anyway) and held more memory.
  */
 export const BATCH_SIZE = 200;
 /** Batches per call: 20,000 users, a few seconds; a later call continues with the rest. */
@@ -60,12 +74,11 @@ export async function runReminders(
       const cursor = await after;
       if (cursor === null) return null;
       return inScanTransaction(db, async (tx) => {
-        const due = await dueBatch(tx, now, cursor, batchSize, DIGEST_LIMIT, LATE_OFFSETS);
+        const due = await readBatch(tx, now, cursor, batchSize);
         // A full batch may have more users after it: the next batch can start reading.
         readDone(due.users.length === batchSize ? due.users[due.users.length - 1]!.id : null);
         if (due.users.length === 0) return null;
-        const plan = await planBatch(deps, signer, due, now);
-        const queued = await writeBatch(tx, { ...plan, scanned: due.users }, now);
+        const queued = await queueBatch(deps, signer, tx, due, now);
         return { users: due.users.length, queued: queued.length, ids: queued.map((q) => q.id) };
       });
     })();
@@ -105,9 +118,37 @@ export async function runReminders(
   }
 }
 
+/** The next batch's users after `afterUserId` and the tasks their emails name (dueBatch). */
+export function readBatch(tx: Db, now: Date, afterUserId: string, batchSize: number): Promise<DueBatch> {
+  return dueBatch(tx, now, afterUserId, batchSize, { digest: DIGEST_LIMIT, perTask: PER_TASK_DIGEST_LIMIT }, LATE_OFFSETS);
+}
+
 /**
- * The emails of one batch. Per-task delivery sends one email per task, up to DIGEST_LIMIT of
- * them; on a day with more, that user gets the digest instead (nobody wants 500 emails at once).
+ * Queues a batch that was read (readBatch) in the same transaction: claims each user's day, then
+ * composes and writes the emails of the users it claimed. A user an overlapping run claimed (and
+ * decided for) meanwhile gets nothing from this one. Answers the emails queued.
+ */
+export async function queueBatch(deps: JobDeps, signer: Signer, tx: Db, due: DueBatch, now: Date): Promise<{ id: string; dedupeKey: string }[]> {
+  const claimed = await claimScanDays(tx, due.users, now);
+  const plan = await planBatch(deps, signer, { ...due, users: due.users.filter((u) => claimed.has(u.id)) }, now);
+  return writeBatch(tx, plan, now);
+}
+
+/**
+ * The emails of one batch. Per-task delivery sends one email per task on a day with at most
+ * PER_TASK_LIMIT tasks to remind of; on a day with more, that user gets one digest instead
+ * (nobody wants 500 emails at once), naming every one of the day's tasks up to
+ * PER_TASK_DIGEST_LIMIT. The choice is made for the whole day, once, never both and never in
+ * part:
+ * - one run decides a user's day: the scan marker (reminder_scans) is claimed in the batch's
+ *   transaction before anything is queued (claimScanDays), later runs of that local date skip the
+ *   user, and an overlapping run that read the user before the marker was committed finds it
+ *   taken and queues nothing for them;
+ * - so a day with 20 tasks gets 20 emails and stays so even if more tasks fall due later that day
+ *   (no digest follows them; those tasks are reminded on their next reminder day), and a day with
+ *   21 gets one digest of all 21 and no per-task email;
+ * - the dedupe keys (`task:<task>:<slot>:<due date>`, `digest:<user>:<local date>`) still make
+ *   every repeat of the same email a no-op underneath.
  * Links are signed only for the tasks an email shows, all of the batch's in one go.
  */
 async function planBatch(deps: JobDeps, signer: Signer, due: DueBatch, now: Date): Promise<{ emails: QueuedEmail[]; items: QueuedItem[] }> {
@@ -158,11 +199,12 @@ async function planBatch(deps: JobDeps, signer: Signer, due: DueBatch, now: Date
       for (const r of named) items.push({ dedupeKey, taskId: r.task.id, grp: groupOf(r, now), slot: r.slot.name });
     };
 
-    if (user.reminderDelivery === "per_task" && counts.overdue + counts.today + counts.soon <= DIGEST_LIMIT) {
+    if (user.reminderDelivery === "per_task" && counts.overdue + counts.today + counts.soon <= PER_TASK_LIMIT) {
       for (const r of reminded) queue(`task:${r.task.id}:${r.slot.name}:${r.task.dueDate}`, "task", composeTaskEmail({ ...base, items: [r] }), [r]);
     } else {
       // Only the tasks shown are recorded in reminder_items: the task page's history lists the
-      // emails that named a task, and a task counted in "and N more" was not named.
+      // emails that named a task, and a task counted in "and N more" was not named. (The read
+      // brought DIGEST_LIMIT tasks for a digest reader, PER_TASK_DIGEST_LIMIT for the others.)
       queue(`digest:${user.id}:${user.localDate}`, "digest", composeDigest({ ...base, items: reminded, counts }), reminded);
     }
   }
