@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { insertTasks, signedIn } from "./support/tasks.js";
-import { makeTestApp, taskIdsIn } from "./support/test-app.js";
+import { makeTestApp, settled, taskIdsIn } from "./support/test-app.js";
 
 const NOW = "2026-06-15T12:00:00Z";
 const t = await makeTestApp({ now: NOW });
@@ -12,12 +12,24 @@ const READ_BUDGET = 3;
 // Creating, editing, completing, reopening, deleting a task: session, the write, the list or counts.
 const TASK_WRITE_BUDGET = 3;
 const WRITE_BUDGET = 4;
+// Registration (issue #11): the per-network registration limit (its claim, then the count: 2), then
+// one transaction holding the user, the first verification link, that link's mail and the session,
+// so that none exists without the others (4). Right after the response the mail goes out: claimed,
+// delivered (the dev mailbox: one insert) and finished (3 more, off the response's path).
+const REGISTER_BUDGET = 6;
+const ACCOUNT_MAIL_SEND = 3;
 
-/** Runs one request and returns its status and how many statements it sent to the database. */
+/**
+ * Runs one request and returns its status and how many statements it sent to the database,
+ * counting the work it left running after the response (account mail) too, so that nothing
+ * one request started is counted against the next.
+ */
 async function roundTrips(request: () => Promise<Response>) {
+  await settled();
   const before = t.database.roundTrips();
   const res = await request();
   await res.arrayBuffer();
+  await settled();
   return { status: res.status, trips: t.database.roundTrips() - before };
 }
 
@@ -108,7 +120,7 @@ describe("query budget: writes", () => {
     expect(taskIdsIn(await (await browser.get("/tasks?q=budgeted")).text())).toHaveLength(3);
   });
 
-  it(`writes settings, registers and logs out in at most ${WRITE_BUDGET} round trips`, async () => {
+  it(`writes settings and logs out in at most ${WRITE_BUDGET} round trips, registers in ${REGISTER_BUDGET} and sends its mail in ${ACCOUNT_MAIL_SEND}`, async () => {
     const { browser } = await userWithTasks();
     const settings = await roundTrips(() => browser.post("/settings", { name: "Renamed", timezone: "Asia/Kolkata" }));
     expect(settings.status).toBe(303);
@@ -119,7 +131,7 @@ describe("query budget: writes", () => {
     const password = "correct horse battery";
     const register = await roundTrips(() => fresh.post("/register", { name: "New", email, password, timezone: "Pacific/Kiritimati" }));
     expect(register.status).toBe(303);
-    expect(register.trips).toBeLessThanOrEqual(WRITE_BUDGET);
+    expect(register.trips).toBeLessThanOrEqual(REGISTER_BUDGET + ACCOUNT_MAIL_SEND);
     const logout = await roundTrips(() => fresh.post("/logout"));
     expect(logout.status).toBe(303);
     expect(logout.trips).toBeLessThanOrEqual(WRITE_BUDGET);

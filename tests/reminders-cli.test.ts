@@ -93,11 +93,33 @@ async function post(server: Server, path: string, form: Record<string, string>, 
   });
 }
 
-/** The subjects in the person's /dev/mailbox, newest first. */
-async function mailbox(server: Server, cookie: string): Promise<string[]> {
+const VERIFY_SUBJECT = "Confirm your address for SmartTask";
+
+/** The messages in the person's /dev/mailbox, newest first. */
+async function messages(server: Server, cookie: string): Promise<{ id: string; subject: string }[]> {
   const res = await fetch(`http://127.0.0.1:${server.port}/dev/mailbox`, { headers: { cookie }, redirect: "manual" });
   expect(res.status).toBe(200);
-  return [...(await res.text()).matchAll(/href="\/dev\/mailbox\/[0-9a-f-]{36}">([^<]*)</g)].map((m) => m[1]!);
+  return [...(await res.text()).matchAll(/href="\/dev\/mailbox\/([0-9a-f-]{36})">([^<]*)</g)].map((m) => ({ id: m[1]!, subject: m[2]! }));
+}
+
+/** The reminder subjects in the person's /dev/mailbox, newest first (the registration's verification mail left out). */
+async function mailbox(server: Server, cookie: string): Promise<string[]> {
+  return (await messages(server, cookie)).map((m) => m.subject).filter((s) => s !== VERIFY_SUBJECT);
+}
+
+/** Confirms the address as its owner does: the link from the mail registration sent, then its button. */
+async function verifyThroughMail(server: Server, cookie: string) {
+  let mail: { id: string } | undefined;
+  // The mail is sent right after the registration's response: it may take a moment to arrive.
+  for (let tries = 0; !mail && tries < 100; tries++) {
+    mail = (await messages(server, cookie)).find((m) => m.subject === VERIFY_SUBJECT);
+    if (!mail) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(mail, "the verification mail arrives").toBeDefined();
+  const page = await (await fetch(`http://127.0.0.1:${server.port}/dev/mailbox/${mail!.id}`, { headers: { cookie } })).text();
+  const path = /\/verify\/[0-9a-f]{40}\.[0-9a-f]{64}/.exec(page)?.[0];
+  expect(path, "a /verify link in the mail").toBeDefined();
+  expect((await post(server, path!, {}, cookie)).status).toBe(303);
 }
 
 describe("npm run reminders, on the embedded database", () => {
@@ -113,6 +135,8 @@ describe("npm run reminders, on the embedded database", () => {
     const registered = await post(server, "/register", { name: "Kenji", email: uniqueEmail(), password: "correct horse battery", timezone: "Asia/Tokyo" });
     expect(registered.status).toBe(303);
     cookie = registered.headers.getSetCookie()[0]!.split(";")[0]!;
+    // No reminder goes to an unverified address.
+    await verifyThroughMail(server, cookie);
     for (const title of ["Submit visa form", "Book flights"]) {
       expect((await post(server, "/tasks", { title, due_date: "2030-01-12" }, cookie)).status).toBe(303);
     }

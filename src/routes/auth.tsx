@@ -1,4 +1,7 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { mailNow, sendSoon } from "../accounts/mail.js";
+import { queueVerification, takenAddressNote } from "../accounts/verification.js";
+import { takeAccountAction } from "../auth/account-limits.js";
 import {
   emailError,
   loginAccountKey,
@@ -26,8 +29,9 @@ import { logSecurityEvent } from "../log.js";
 import { LoginPage, RegisterPage } from "../views/auth-pages.js";
 
 /**
- * One answer for "that email is taken", "no such account" and "wrong password", with the same
- * status, so neither form tells an outsider whether an address has an account.
+ * One login answer for "no such account" and "wrong password", with the same status, so the login
+ * form does not tell an outsider whether an address has an account. (Registration does tell, in
+ * its own words: see the taken-address note below and the README's decision.)
  */
 export const GENERIC_AUTH_ERROR =
   "That email and password can't be used to sign in. If you already have an account, log in with its password.";
@@ -44,31 +48,64 @@ authRoutes.post("/register", async (c) => {
   const { db, deps } = c.var;
   const form = registerFormFrom(await readForm(c.req.raw));
   const errors = validateRegistration(form);
-  const again = (errs: FormErrors<RegisterForm>, status: 422) => {
+  const again = (errs: FormErrors<RegisterForm>, status: 422 | 429, taken = false) => {
     // Every typed value comes back except the password: a password never goes into a page.
     const { password: _password, ...kept } = form;
     c.status(status);
-    return c.render(<RegisterPage form={kept} errors={errs} />, { title: "Register" });
+    return c.render(<RegisterPage form={kept} errors={errs} taken={taken} />, { title: "Register" });
   };
   if (Object.keys(errors).length) return again(errors, 422);
 
   const now = deps.clock.now();
+  const email = normalizeEmail(form.email);
+  const network = networkKey(deps.clientIp(c));
+  // Every valid attempt counts, taken addresses too, and before the hash: past the limit a
+  // network can neither create accounts nor probe addresses, and costs no hashing.
+  const retryAfter = await takeAccountAction(deps, "register", { network }, now);
+  if (retryAfter !== null) {
+    c.header("Retry-After", String(retryAfter));
+    logSecurityEvent("auth.register_limited", { network, retryAfter });
+    const minutes = Math.ceil(retryAfter / 60);
+    return again({ form: `Too many accounts were created from your network recently. Please try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.` }, 429);
+  }
+
   // Hash before looking at the email, so a taken address costs the same time as a free one.
   const passwordHash = await deps.passwords.hash(form.password);
-  const user = await insertUserIfNew(
-    db,
-    { email: normalizeEmail(form.email), name: form.name.trim(), passwordHash, timezone: canonicalTimezone(form.timezone)! },
-    now,
-  );
-  if (!user) return again({ form: GENERIC_AUTH_ERROR }, GENERIC_AUTH_STATUS);
+  // The account, its first verification link and that link's mail, and the session: all or nothing.
+  const registered = await db.transaction(async (tx) => {
+    const user = await insertUserIfNew(tx, { email, name: form.name.trim(), passwordHash, timezone: canonicalTimezone(form.timezone)! }, now);
+    if (!user) return null;
+    const mailIds = await queueVerification(tx, user, deps.config.appUrl, now);
+    const session = await createSession(tx, user.id, now, describeDevice(c.req.header("user-agent")));
+    return { user, session, mailIds };
+  });
+  if (!registered) {
+    await noteTakenAddress(c, email, network, now);
+    return again({}, 422, true);
+  }
 
-  const session = await createSession(db, user.id, now, describeDevice(c.req.header("user-agent")));
+  const { user, session, mailIds } = registered;
+  sendSoon(deps, mailIds);
   writeSessionCookie(c, deps.config, session.token, session.expiresAt);
   // Registering is this browser's first sign-in: it is trusted from now on (see device-cookie.ts).
   await issueDeviceCookie(c, deps, loginAccountKey(form.email), now);
   console.log(JSON.stringify({ event: "auth.registered", userId: user.id }));
   return c.redirect("/tasks", 303);
 });
+
+/**
+ * Someone tried to register an address that has an account: its owner hears of it (where to log in
+ * or reset the password), at most ACCOUNT_LIMITS.takenNote times a day, so the form cannot be
+ * used to flood an address with mail. Past the limit the answer is the same, without the mail.
+ */
+async function noteTakenAddress(c: Context<HonoEnv>, email: string, network: string, now: Date): Promise<void> {
+  const { db, deps } = c.var;
+  const account = await accountDigest(deps, email);
+  logSecurityEvent("auth.register_taken", { account, network });
+  if ((await takeAccountAction(deps, "takenNote", { address: email }, now)) !== null) return;
+  const owner = await findUserByEmail(db, email);
+  if (owner) await mailNow(deps, [takenAddressNote(owner, deps.config.appUrl)], now);
+}
 
 authRoutes.get("/login", (c) => {
   const next = safeNext(c.req.query("next"));

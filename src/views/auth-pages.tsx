@@ -3,13 +3,25 @@ import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/account-input.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
 
+/**
+ * The one answer for an address that already has an account (the owner is mailed a note): where
+ * its owner goes next, and nothing about whose it is.
+ */
+function TakenAddressAlert() {
+  return (
+    <p class="alert" role="alert" tabindex={-1} data-form-alert="">
+      We could not create an account with that address. If it is yours, <a href="/login">log in</a> or <a href="/forgot">reset your password</a>.
+    </p>
+  );
+}
+
 /** The form's typed values, never its password: a password is not put into a page, even back to its owner. */
-export function RegisterPage(props: { form: Omit<RegisterForm, "password">; errors: FormErrors<RegisterForm> }) {
+export function RegisterPage(props: { form: Omit<RegisterForm, "password">; errors: FormErrors<RegisterForm>; taken?: boolean }) {
   const { form, errors } = props;
   return (
     <section class="narrow">
       <h1>Create your account</h1>
-      <FormAlert message={errors.form} />
+      {props.taken ? <TakenAddressAlert /> : <FormAlert message={errors.form} />}
       <form method="post" action="/register" novalidate>
         <Field id="name" label="Name" error={errors.name}>
           <input id="name" name="name" value={form.name} autocomplete="name" required maxlength={100} {...describedBy("name", errors.name)} />

@@ -1,5 +1,7 @@
 import { jsxRenderer, useRequestContext } from "hono/jsx-renderer";
 import type { HonoEnv } from "../deps.js";
+import { takeNotice } from "../http/notice.js";
+import { VerifyBanner } from "./verify-pages.js";
 
 declare module "hono" {
   interface ContextRenderer {
@@ -15,6 +17,8 @@ export const layout = jsxRenderer(({ children, title }) => {
   const c = useRequestContext<HonoEnv>();
   const user = c.var.user;
   const here = (path: string) => (c.req.path === path ? "page" : undefined);
+  // A notice a post left for the page after its redirect (http/notice.ts): shown once.
+  const notice = c.var.deps ? takeNotice(c, c.var.deps.config) : null;
   return (
     <html lang="en">
       <head>
@@ -58,6 +62,13 @@ export const layout = jsxRenderer(({ children, title }) => {
           )}
         </header>
         <main id="main" tabindex={-1}>
+          {notice === "verified" ? (
+            <p class="notice" role="status">
+              Your address is confirmed.{user ? "" : " Log in to continue."}
+            </p>
+          ) : null}
+          {/* Until the address is verified no reminder goes to it: every page says so and offers a new link. */}
+          {user && !user.emailVerifiedAt ? <VerifyBanner email={user.email} state={notice === "verify-sent" ? { kind: "sent" } : undefined} /> : null}
           {children}
         </main>
         <footer class="foot">

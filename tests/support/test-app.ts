@@ -5,6 +5,7 @@ import { createPasswordHasher } from "../../src/auth/password.js";
 import type { Database } from "../../src/db/database.js";
 import { createDevMailer } from "../../src/email/dev-mailer.js";
 import type { Mailer } from "../../src/email/mailer.js";
+import { uniqueIp } from "./auth-helpers.js";
 import { openTestDatabase } from "./database.js";
 import { users } from "../../src/db/schema.js";
 import { eq, sql } from "drizzle-orm";
@@ -60,7 +61,9 @@ export async function makeTestApp(opts: { now?: string; appUrl?: string; mailer?
     background: (work) => void track(work()),
   });
   afterAll(() => database.close());
-  return { app, database, clock, mailer, browser: (ip) => new Browser(app, new URL(appUrl).origin, ip, database) };
+  // Each browser its own network unless a test names one: the per-network limits (registration,
+  // login) count every browser alike, and on the shared PostgreSQL every file's would add up.
+  return { app, database, clock, mailer, browser: (ip) => new Browser(app, new URL(appUrl).origin, ip ?? uniqueIp(), database) };
 }
 
 type Form = Record<string, string | string[]>;
