@@ -54,7 +54,7 @@ export function DataTransferPage(props: { taskCount: number; maxTasks: number; m
           <input id="file" name="file" type="file" accept=".json,.csv,application/json,text/csv" required {...describedBy("file", fileError)} />
         </Field>
         <button type="submit" class="primary">
-          Import
+          Import the file
         </button>
       </form>
     </section>
