@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { reminderItems, reminderOutbox, type Task } from "../src/db/schema.js";
 import { dueMoment } from "../src/tasks/due.js";
 import { bulkTasks, countOf, person, refusedRows, tasksOf, upload } from "./support/transfer.js";
+import { capturingSql } from "./support/tasks.js";
 import { makeTestApp, textOf } from "./support/test-app.js";
 
 const NOW = "2026-06-15T12:00:00Z";
@@ -133,7 +134,9 @@ describe("export and import: JSON", () => {
   it("pages through more tasks than one page, ties on the creation time included, each exactly once", async () => {
     const who = await person(t);
     await bulkTasks(t, who.userId, 1203);
-    const { text } = await exportJson(who.browser);
+    const { result: text, statements } = await capturingSql(t, async () => (await exportJson(who.browser)).text);
+    // Three bounded reads of tasks (500, 500, 203), never one read of them all.
+    expect(statements.filter((q) => /from "tasks"/.test(q) && /limit/.test(q))).toHaveLength(3);
     const ids: string[] = JSON.parse(text).tasks.map((task: { id: string }) => task.id);
     expect(ids).toHaveLength(1203);
     expect(new Set(ids).size).toBe(1203);
