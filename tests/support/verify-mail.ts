@@ -14,7 +14,10 @@ export const REGISTER_SUBJECT = "Confirm your address for SmartTask";
 export const TAKEN_SUBJECT = "Someone tried to create a SmartTask account with your address";
 export const TAKEN_MESSAGE = "We could not create an account with that address. If it is yours, log in or reset your password.";
 
-/** Everything delivered to this address so far, oldest first (after the background sending has finished). */
+/**
+ * Everything delivered to this address so far, oldest first (after the background sending has
+ * finished). Mail is dated by the test clock: a test that needs two mails in order moves it between them.
+ */
 export async function inboxOf(t: TestApp, email: string) {
   await settled();
   return t.database.db.select().from(devMailbox).where(eq(devMailbox.toAddress, email)).orderBy(asc(devMailbox.createdAt), asc(devMailbox.id));
