@@ -14,7 +14,7 @@ const query = testDatabase();
 describe("the Worker's queue use stays within Cloudflare's limits", () => {
   it("a cron run with 7,000 sendable emails enqueues every one, in calls the queue accepts", async () => {
     const [user] = await query<{ id: string }>(
-      `insert into users (email, name, password_hash, timezone) values ($1, 'Quinn', 'x', 'UTC') returning id`,
+      `insert into users (email, name, password_hash, timezone, email_verified_at) values ($1, 'Quinn', 'x', 'UTC', now()) returning id`,
       [`queue-${crypto.randomUUID()}@example.com`],
     );
     try {
@@ -89,7 +89,7 @@ describe("the Worker's queue use stays within Cloudflare's limits", () => {
 
   it("a queue message touches only the rows it names: the table-wide housekeeping is the cron's", async () => {
     const [user] = await query<{ id: string }>(
-      `insert into users (email, name, password_hash, timezone) values ($1, 'Stale', 'x', 'UTC') returning id`,
+      `insert into users (email, name, password_hash, timezone, email_verified_at) values ($1, 'Stale', 'x', 'UTC', now()) returning id`,
       [`stale-${crypto.randomUUID()}@example.com`],
     );
     try {

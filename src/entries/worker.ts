@@ -76,6 +76,9 @@ const passwords = createPasswordHasher(loadArgon2);
  */
 const SCAN_BATCHES_PER_INVOCATION = 25;
 
+/** The Cron Trigger (wrangler.toml) that only retries account mail, between the hourly runs. */
+const ACCOUNT_MAIL_CRON = "5-55/5 * * * *";
+
 /** Everything a request or a cron run needs, built from the bindings for this invocation. */
 function jobDeps(env: Env, connections = 1) {
   const database = openWorkerDatabase(env, connections);
@@ -126,10 +129,23 @@ export default {
       ctx.waitUntil(Promise.allSettled(afterResponse).then(() => jobs.database.close()));
     }
   },
-  /** The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue. */
+  /**
+   * The hourly Cron Trigger: the same scan as every runtime; sending is fanned out to the queue.
+   * The 5-minute trigger only retries account mail, which people wait for.
+   */
   async scheduled(controller, env, ctx) {
-    const deps = jobDeps(checkedEnv(env), 2);
     const now = new Date(controller.scheduledTime);
+    if (controller.cron === ACCOUNT_MAIL_CRON) {
+      const deps = jobDeps(checkedEnv(env));
+      try {
+        const accountMail = await sendAccountMail(deps, now);
+        console.log(JSON.stringify({ event: "account_mail.cron", now: now.toISOString(), ...accountMail }));
+      } finally {
+        ctx.waitUntil(deps.database.close());
+      }
+      return;
+    }
+    const deps = jobDeps(checkedEnv(env), 2);
     try {
       // Once per run, not per queue message: consumers skip rows this would expire or drop anyway.
       const expired = await housekeepOutbox(deps, now);
