@@ -43,7 +43,7 @@ describe.each([
 
     await page.getByLabel("Your password").fill("not my password");
     await page.getByRole("button", { name: "Delete my account and all my tasks" }).click();
-    await poll(() => page.locator("#current_password-error").textContent()).toBe("That is not your password.");
+    await poll(() => page.locator("#current_password-error").textContent()).toBe("That is not your current password.");
     expect(await page.getByLabel("Your password").inputValue()).toBe("");
 
     await page.getByLabel("Your password").fill(account.password);

@@ -31,7 +31,7 @@ describe("a wrong password", () => {
     const res = await b.post("/settings/delete", { current_password: "my secret guess" });
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toMatch(/<small id="current_password-error" class="error">That is not your password\.<\/small>/);
+    expect(html).toMatch(/<small id="current_password-error" class="error">That is not your current password\.<\/small>/);
     expect(html).toContain('aria-invalid="true"');
     expect(textOf(html)).toContain("Your account was not deleted.");
     expect(html).not.toContain("my secret guess");

@@ -8,10 +8,11 @@ import type { User } from "../db/schema.js";
 import type { HonoEnv } from "../deps.js";
 import { logSecurityEvent } from "../log.js";
 
-export type PasswordCheck = { ok: true } | { ok: false; retryAfter: number | null };
+/** The check's answer; `trustedDevice` says the browser carried a valid device cookie for this account. */
+export type PasswordCheck = { ok: true; trustedDevice: boolean } | { ok: false; retryAfter: number | null };
 
 /**
- * Asks for the current password before a signed-in change (password, address). A wrong one counts
+ * Asks for the current password before a signed-in change (password, address, deletion). A wrong one counts
  * as a failed login under the same limits (src/auth/rate-limit.ts): a stolen session must not
  * become a way to guess the password without end. A right one is withdrawn, as a login clears it.
  */
@@ -38,7 +39,7 @@ export async function checkCurrentPassword<E extends HonoEnv>(c: Context<E>, use
     return { ok: false, retryAfter: null };
   }
   await withdrawLoginAttempt(db, claim);
-  return { ok: true };
+  return { ok: true, trustedDevice: device.state === "valid" };
 }
 
 /** The words for a refused check, beside the current-password field. */
