@@ -6,6 +6,8 @@ import { makeTestApp, textOf, uniqueEmail } from "./support/test-app.js";
 const t = await makeTestApp({ now: "2026-06-15T12:00:00Z" });
 const NEW_PASSWORD = "a brand new passphrase";
 
+/** The undo link's page, seen by whoever holds the old address. */
+const owner7days = (undo: string) => t.browser(uniqueIp()).get(undo);
 const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/tasks";
 
 describe("change password", () => {
@@ -91,6 +93,29 @@ describe("change email", () => {
     const told = (await mailTo(t, old)).find((m) => m.subject === "Your SmartTask address was changed");
     expect(told?.textBody).toContain(`changed from ${old} to ${fresh}`);
     expect(await latestLink(t, old, "/email-change/undo/")).toMatch(/^\/email-change\/undo\/[0-9a-f]{40}\.[0-9a-f]{64}$/);
+  });
+
+  it("the address moved away from stays held for its undo: nobody can register it for 7 days", async () => {
+    const b = t.browser(uniqueIp());
+    const { email: old, password } = await b.register();
+    const fresh = uniqueEmail();
+    await b.post("/settings/email", { email: fresh, current_password: password });
+    await t.browser(uniqueIp()).post((await latestLink(t, fresh, "/email-change/confirm/"))!);
+    expect(await userByEmail(t, old)).toBeNull();
+
+    const squatter = t.browser(uniqueIp());
+    const refused = await squatter.post("/register", { name: "Squatter", email: old, password: "another long passphrase", timezone: "UTC" });
+    expect(refused.status).toBe(422);
+    expect(textOf(await refused.text())).toContain("We could not create an account with that address");
+    expect(await userByEmail(t, old)).toBeNull();
+    expect(squatter.cookies.size === 0 || ![...squatter.cookies.keys()].some((k) => k.includes("session"))).toBe(true);
+
+    // The undo still works, and once its 7 days are over the address is free again.
+    const undo = (await latestLink(t, old, "/email-change/undo/"))!;
+    t.clock.advance(7 * 24 * 60 * 60_000 + 60_000);
+    expect((await owner7days(undo)).status).toBe(410);
+    const later = await t.browser(uniqueIp()).post("/register", { name: "Later", email: old, password: "another long passphrase", timezone: "UTC" });
+    expect(later.status).toBe(303);
   });
 
   it("undo within 7 days restores the old address and ends every session", async () => {

@@ -56,3 +56,17 @@ export async function pruneAccountTokens(db: Db, now: Date): Promise<number> {
     select count(*)::int as n from gone`);
   return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
 }
+
+/**
+ * Whether an address is held for an undo: someone moved their account away from it less than
+ * 7 days ago and may still take it back. Registering it meanwhile would block that undo.
+ */
+export async function addressAwaitsUndo(db: Db, email: string, now: Date): Promise<boolean> {
+  const t = accountTokens;
+  const rows = await db
+    .select({ id: t.id })
+    .from(t)
+    .where(and(eq(t.purpose, "email_undo"), eq(t.email, email), isNull(t.usedAt), sql`${t.expiresAt} > ${now.toISOString()}::timestamptz`))
+    .limit(1);
+  return rows.length > 0;
+}

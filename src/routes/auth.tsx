@@ -1,3 +1,4 @@
+import { TransactionRollbackError } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { mailNow, sendSoon } from "../accounts/mail.js";
 import { queueVerification, takenAddressNote } from "../accounts/verification.js";
@@ -18,6 +19,7 @@ import { PasswordHasherBusy } from "../auth/password.js";
 import { claimLoginAttempt, withdrawLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
 import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
+import { addressAwaitsUndo } from "../db/account-tokens.js";
 import { startSessionAfterLogin } from "../db/sessions.js";
 import { findUserByEmail, insertUserIfNew } from "../db/users.js";
 import { canonicalTimezone } from "../time/zones.js";
@@ -72,13 +74,21 @@ authRoutes.post("/register", async (c) => {
   // Hash before looking at the email, so a taken address costs the same time as a free one.
   const passwordHash = await deps.passwords.hash(form.password);
   // The account, its first verification link and that link's mail, and the session: all or nothing.
-  const registered = await db.transaction(async (tx) => {
-    const user = await insertUserIfNew(tx, { email, name: form.name.trim(), passwordHash, timezone: canonicalTimezone(form.timezone)! }, now);
-    if (!user) return null;
-    const mailIds = await queueVerification(tx, user, deps.config.appUrl, now);
-    const session = await createSession(tx, user.id, now, describeDevice(c.req.header("user-agent")));
-    return { user, session, mailIds };
-  });
+  const registered = await db
+    .transaction(async (tx) => {
+      const user = await insertUserIfNew(tx, { email, name: form.name.trim(), passwordHash, timezone: canonicalTimezone(form.timezone)! }, now);
+      if (!user) return null;
+      // An address someone moved away from in the last 7 days stays theirs to undo the move:
+      // answered as taken (the insert rolled back), since for that while it is.
+      if (await addressAwaitsUndo(tx, email, now)) tx.rollback();
+      const mailIds = await queueVerification(tx, user, deps.config.appUrl, now);
+      const session = await createSession(tx, user.id, now, describeDevice(c.req.header("user-agent")));
+      return { user, session, mailIds };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof TransactionRollbackError) return null;
+      throw err;
+    });
   if (!registered) {
     await noteTakenAddress(c, email, network, now);
     return again({}, 422, true);
