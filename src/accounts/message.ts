@@ -27,15 +27,12 @@ export function composeAccountMessage(input: AccountMessageInput): ComposedAccou
     ...(input.footnote ? [input.footnote] : []),
     "— SmartTask",
   ].join("\n\n");
-  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
+  // Plain HTML, like the reminder mails: no inline styles (the dev mailbox shows the part under
+  // the app's CSP, which refuses them) and nothing a mail client could render differently.
+  const html = `<!doctype html><html><body>
 ${input.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n")}
-${
-  input.action
-    ? `<p><a href="${esc(input.action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#1d4ed8;color:#fff;border-radius:6px;text-decoration:none">${esc(input.action.label)}</a></p>
-<p style="font-size:.9em;color:#555">Or open this address: ${esc(input.action.url)}</p>`
-    : ""
-}
-${input.footnote ? `<p style="font-size:.9em;color:#555">${esc(input.footnote)}</p>` : ""}
+${input.action ? `<p><a href="${esc(input.action.url)}"><strong>${esc(input.action.label)}</strong></a></p>\n<p>Or open this address: ${esc(input.action.url)}</p>` : ""}
+${input.footnote ? `<p><small>${esc(input.footnote)}</small></p>` : ""}
 <p>— SmartTask</p>
 </body></html>`;
   return { subject: input.subject, html, text };
