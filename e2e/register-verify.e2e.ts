@@ -27,8 +27,8 @@ async function open(javaScriptEnabled: boolean) {
 
 /**
  * The /verify links of the mails with this subject in the signed-in person's /dev/mailbox, newest
- * first, once `count` have arrived. Read without rendering: account mail's inline styles would be
- * reported as CSP violations by the mailbox's srcdoc frame (the app's style-src is 'self').
+ * first, once `count` have arrived, read from each message page's source (it holds the link in
+ * both parts).
  */
 async function mailedLinks(page: Page, subject: string, count: number): Promise<string[]> {
   const mails = page.getByRole("link", { name: subject });

@@ -51,7 +51,8 @@ export function groupOf(item: RemindedTask, now: Date): ReminderGroup {
 
 /**
  * The daily digest: the day's reminders in one email, grouped overdue / today / soon. `items` are
- * the tasks shown (the most urgent first, at most DIGEST_LIMIT); `counts` are all the tasks with
+ * the tasks shown (the most urgent first, at most the scan's limit: DIGEST_LIMIT, or
+ * PER_TASK_DIGEST_LIMIT for the digest that replaces a per-task reader's 20+ mails); `counts` are all the tasks with
  * a reminder today, so the subject tells the whole day and "and N more" links to the rest.
  */
 export function composeDigest(input: ComposeInput & { counts?: GroupCounts }): ComposedEmail {
