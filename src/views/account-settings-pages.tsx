@@ -1,6 +1,6 @@
 import type { FormErrors } from "../auth/account-input.js";
-import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/account-input.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
+import { CurrentPasswordField, NewPasswordField } from "./password-fields.js";
 
 export interface ChangePasswordForm {
   current_password: string;
@@ -10,21 +10,6 @@ export interface ChangePasswordForm {
 export interface ChangeEmailForm {
   email: string;
   current_password: string;
-}
-
-function CurrentPassword(props: { error?: string }) {
-  return (
-    <Field id="current_password" label="Current password" error={props.error}>
-      <input
-        id="current_password"
-        name="current_password"
-        type="password"
-        autocomplete="current-password"
-        required
-        {...describedBy("current_password", props.error)}
-      />
-    </Field>
-  );
 }
 
 function BackToSettings() {
@@ -48,19 +33,8 @@ export function ChangePasswordPage(props: { errors: FormErrors<ChangePasswordFor
       ) : null}
       <FormAlert message={errors.form ?? (Object.keys(errors).length ? "Please correct the fields marked below." : undefined)} />
       <form method="post" action="/settings/password" novalidate>
-        <CurrentPassword error={errors.current_password} />
-        <Field id="password" label="New password" error={errors.password} hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters, not a common password.`}>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            required
-            minlength={PASSWORD_MIN}
-            maxlength={PASSWORD_MAX}
-            {...describedBy("password", errors.password, "hint")}
-          />
-        </Field>
+        <CurrentPasswordField label="Current password" error={errors.current_password} />
+        <NewPasswordField label="New password" error={errors.password} />
         <p class="hint">Saving signs out every other device signed in to your account.</p>
         <button type="submit" class="primary">
           Change password
@@ -94,7 +68,7 @@ export function ChangeEmailPage(props: { current: string; email: string; errors:
         <Field id="email" label="New email address" error={errors.email}>
           <input id="email" name="email" type="email" value={props.email} autocomplete="email" required {...describedBy("email", errors.email)} />
         </Field>
-        <CurrentPassword error={errors.current_password} />
+        <CurrentPasswordField label="Current password" error={errors.current_password} />
         <button type="submit" class="primary">
           Send a confirmation link
         </button>

@@ -1,6 +1,6 @@
 import type { FormErrors, RegisterForm } from "../auth/account-input.js";
-import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/account-input.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
+import { NewPasswordField } from "./password-fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
 
 /**
@@ -29,18 +29,7 @@ export function RegisterPage(props: { form: Omit<RegisterForm, "password">; erro
         <Field id="email" label="Email" error={errors.email}>
           <input id="email" name="email" type="email" value={form.email} autocomplete="email" required {...describedBy("email", errors.email)} />
         </Field>
-        <Field id="password" label="Password" error={errors.password} hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters, not a common password.`}>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            required
-            minlength={PASSWORD_MIN}
-            maxlength={PASSWORD_MAX}
-            {...describedBy("password", errors.password, "hint")}
-          />
-        </Field>
+        <NewPasswordField label="Password" error={errors.password} />
         <Field id="timezone" label="Timezone" error={errors.timezone} hint="Deadlines and reminders follow this zone.">
           <TimezoneSelect value={form.timezone} error={errors.timezone} detect={!form.timezone || form.timezone === "UTC"} />
         </Field>

@@ -1,5 +1,6 @@
 import type { AccountFootprint } from "../db/account-deletion.js";
-import { describedBy, Field, FormAlert } from "./fields.js";
+import { FormAlert } from "./fields.js";
+import { CurrentPasswordField } from "./password-fields.js";
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
@@ -28,16 +29,7 @@ export function DeleteAccountPage(props: { email: string; footprint: AccountFoot
         copy of your tasks, <a href="/import">export them</a> first.
       </p>
       <form method="post" action="/settings/delete" novalidate>
-        <Field id="current_password" label="Your password" error={error} hint="To make sure it is you.">
-          <input
-            id="current_password"
-            name="current_password"
-            type="password"
-            autocomplete="current-password"
-            required
-            {...describedBy("current_password", error, "hint")}
-          />
-        </Field>
+        <CurrentPasswordField label="Your password" error={error} hint="To make sure it is you." />
         <div class="actions">
           <button type="submit" class="danger">
             Delete my account and all my tasks

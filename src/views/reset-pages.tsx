@@ -1,6 +1,6 @@
-import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/account-input.js";
 import { LoginPage } from "./auth-pages.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
+import { NewPasswordField } from "./password-fields.js";
 
 /** "Forgot your password?": one field. `sent` is the answer for every address, known or not. */
 export function ForgotPage(props: { email: string; error?: string; sent?: string }) {
@@ -38,18 +38,7 @@ export function ResetPage(props: { action: string; error?: string }) {
       <p>Saving it signs out every device signed in to your account, this one included; then you log in with the new password.</p>
       <FormAlert message={props.error ? "Please correct the field marked below." : undefined} />
       <form method="post" action={props.action} novalidate>
-        <Field id="password" label="New password" error={props.error} hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters, not a common password.`}>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            required
-            minlength={PASSWORD_MIN}
-            maxlength={PASSWORD_MAX}
-            {...describedBy("password", props.error, "hint")}
-          />
-        </Field>
+        <NewPasswordField label="New password" error={props.error} />
         <button type="submit" class="primary">
           Save the new password
         </button>
