@@ -52,7 +52,6 @@ describe("tasks", () => {
   it("creates tasks with and without due dates and times", async () => {
     const { page } = await open();
     await register(page, newAccount());
-    const today = localDate(TZ);
     const inThreeDays = localDate(TZ, 3);
 
     // Nothing yet: the new-task form is open; an empty title is refused in place.

@@ -6,7 +6,7 @@ import { isCommonPassword } from "../src/auth/common-passwords.js";
 import { createPasswordHasher, type PasswordHasher } from "../src/auth/password.js";
 import { users } from "../src/db/schema.js";
 import { GENERIC_AUTH_ERROR } from "../src/routes/auth.js";
-import { rawRequest, setCookieLine, uniqueIp } from "./support/auth-helpers.js";
+import { setCookieLine, uniqueIp } from "./support/auth-helpers.js";
 import { APP_URL, Browser, makeTestApp, textOf, uniqueEmail } from "./support/test-app.js";
 
 const t = await makeTestApp({ now: "2026-06-15T12:00:00Z" });

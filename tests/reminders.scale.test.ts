@@ -4,7 +4,7 @@ import { reminderItems, reminderOutbox, reminderScans, tasks } from "../src/db/s
 import { runReminders } from "../src/reminders/scan.js";
 import { nextReminder, slotOn } from "../src/reminders/slots.js";
 import { addTask, at, dateRanges, itemsOf, jobDeps, makeUser, outboxOf, plusDays } from "./support/reminder-jobs.js";
-import { bulkPriority, bulkTasks, bulkUsers, parameterMeter, watchedDatabase } from "./support/reminder-scale.js";
+import { bulkTasks, bulkUsers, parameterMeter, watchedDatabase } from "./support/reminder-scale.js";
 import { APP_URL, makeTestApp } from "./support/test-app.js";
 
 // The scan at realistic scale: big batches, heavy users, a crash inside a batch. Dates are in

@@ -6,7 +6,6 @@ import type { Logger } from "drizzle-orm";
 import { rowsOf, type Database, type Db } from "../../src/db/database.js";
 import { sendDatesAsText } from "../../src/db/node-database.js";
 import * as schema from "../../src/db/schema.js";
-import type { TaskPriority } from "../../src/db/schema.js";
 import type { TestApp } from "./test-app.js";
 
 /**
@@ -41,9 +40,6 @@ export async function bulkTasks(t: TestApp, userIds: string[], perUser: number, 
     from json_array_elements_text(${JSON.stringify(userIds)}::json) as u(id)
       cross join generate_series(1, ${perUser}::int) g`);
 }
-
-/** The priority bulkTasks gives task number `n`. */
-export const bulkPriority = (n: number): TaskPriority => (["low", "medium", "high", "urgent"] as const)[n % 4]!;
 
 /**
  * The test database (same connection or pool) seen through a Drizzle handle whose statements all
