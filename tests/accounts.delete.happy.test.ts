@@ -6,7 +6,7 @@ import { newAccountToken } from "../src/accounts/tokens.js";
 import { addressSubject, takeAccountAction } from "../src/auth/account-limits.js";
 import { insertAccountToken } from "../src/db/account-tokens.js";
 import { accountMail, actionLimits, devMailbox, loginFailures, reminderItems, reminderOutbox, reminderScans, sessions, tasks } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { rowsNaming, userIdOf } from "./support/account-deletion.js";
 import { location, setCookieLine, uniqueIp } from "./support/auth-helpers.js";
 import { jobDeps } from "./support/reminder-jobs.js";
@@ -89,7 +89,7 @@ describe("deleting the account", () => {
   it("removes every row naming the person, sends the confirmation mail, signs every session out and leaves others alone", async () => {
     const person = await personWithEverything();
     const other = await personWithEverything();
-    await runReminders(jobDeps(t), t.clock.now());
+    await scanReminders(jobDeps(t), t.clock.now());
     const before = await countsOf(person.id);
     expect(before).toMatchObject({ tasks: 2, sessions: 2, outbox: 1, items: 1, scans: 1 });
     const otherBefore = await countsOf(other.id);

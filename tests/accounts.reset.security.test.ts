@@ -7,7 +7,7 @@ import { createPasswordHasher } from "../src/auth/password.js";
 import { newAccountToken } from "../src/accounts/tokens.js";
 import { insertAccountToken } from "../src/db/account-tokens.js";
 import { accountTokens, reminderOutbox } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { location, uniqueIp } from "./support/auth-helpers.js";
 import { latestLink, mailTo, sessionCount, userByEmail } from "./support/account-links.js";
 import { jobDeps } from "./support/reminder-jobs.js";
@@ -204,7 +204,7 @@ describe("someone registered another person's address", () => {
     const tomorrow = new Date(t.clock.now().getTime() + 24 * 60 * MINUTE).toISOString().slice(0, 10);
     const taskId = await owner.createTask({ title: `Pay rent ${crypto.randomUUID().slice(0, 6)}`, due_date: tomorrow });
     expect(textOf(await (await owner.get(`/tasks/${taskId}`)).text())).not.toContain("None until you confirm your email address");
-    await runReminders(jobDeps(t), t.clock.now());
+    await scanReminders(jobDeps(t), t.clock.now());
     const queued = await t.database.db.select().from(reminderOutbox).where(eq(reminderOutbox.userId, user.id));
     expect(queued.length).toBeGreaterThan(0);
   });

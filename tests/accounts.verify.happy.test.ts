@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
 import { location, setCookieLine } from "./support/auth-helpers.js";
 import { addTask, inbox, jobDeps, outboxOf, type FixtureUser } from "./support/reminder-jobs.js";
@@ -165,14 +165,14 @@ describe("reminders wait for a verified address", () => {
     const deps = jobDeps(t);
 
     // Two days before (08:00 local, the default hour): nothing is queued for the unverified address.
-    await runReminders(deps, new Date("2019-03-11T08:00:00Z"));
+    await scanReminders(deps, new Date("2019-03-11T08:00:00Z"));
     expect(await outboxOf(t, user.id)).toEqual([]);
 
     t.clock.set("2019-03-11T09:00:00Z");
     expect((await browser.post(await latestVerifyPath(t, email))).status).toBe(303);
 
     // The day before: the digest is queued and delivered.
-    await runReminders(deps, new Date("2019-03-12T08:00:00Z"));
+    await scanReminders(deps, new Date("2019-03-12T08:00:00Z"));
     const rows = await outboxOf(t, user.id);
     expect(rows).toHaveLength(1);
     await sendPending(deps, new Date("2019-03-12T08:00:00Z"), { ids: rows.map((r) => r.id), housekeeping: false });

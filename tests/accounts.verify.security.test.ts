@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { accountMail, accountTokens, sessions } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { location, setCookieLine, uniqueIp } from "./support/auth-helpers.js";
 import { addTask, jobDeps, outboxOf } from "./support/reminder-jobs.js";
 import { makeTestApp, textOf, uniqueEmail } from "./support/test-app.js";
@@ -122,7 +122,7 @@ describe("someone registers another person's address", () => {
     expect((await attacker.post("/tasks", { title: "Spam the victim", due_date: "2019-05-21" })).status).toBe(303);
     await addTask(t, { id: account.id, email: victim, timezone: "UTC" }, { title: "Another", dueDate: "2019-05-22" });
     const deps = jobDeps(t);
-    for (const hour of ["2019-05-20T08:00:00Z", "2019-05-21T08:00:00Z", "2019-05-22T08:00:00Z", "2019-05-23T08:00:00Z"]) await runReminders(deps, new Date(hour));
+    for (const hour of ["2019-05-20T08:00:00Z", "2019-05-21T08:00:00Z", "2019-05-22T08:00:00Z", "2019-05-23T08:00:00Z"]) await scanReminders(deps, new Date(hour));
     expect(await outboxOf(t, account.id)).toEqual([]);
 
     const mails = await inboxOf(t, victim);

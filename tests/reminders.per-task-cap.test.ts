@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { reminderScans, tasks } from "../src/db/schema.js";
 import { emailSigner } from "../src/email/signing-key.js";
-import { PER_TASK_DIGEST_LIMIT, PER_TASK_LIMIT, queueBatch, readBatch, runReminders } from "../src/reminders/scan.js";
+import { PER_TASK_DIGEST_LIMIT, PER_TASK_LIMIT, queueBatch, readBatch, scanReminders } from "../src/reminders/scan.js";
 import { addTask, at, dateRanges, itemsOf, jobDeps, makeUser, outboxOf, plusDays, type FixtureUser } from "./support/reminder-jobs.js";
 import { bulkTasks, bulkUsers, parameterMeter, watchedDatabase } from "./support/reminder-scale.js";
 import { makeTestApp } from "./support/test-app.js";
@@ -34,7 +34,7 @@ describe("per-task delivery on a busy day", () => {
     const user = await makeUser(t, { reminderDelivery: "per_task" });
     const due = await tasksDue(user, PER_TASK_LIMIT, today);
 
-    await runReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
 
     const { rows, kinds, items } = await day(user, today);
     expect(kinds).toEqual(Array(PER_TASK_LIMIT).fill("task"));
@@ -51,7 +51,7 @@ describe("per-task delivery on a busy day", () => {
     const now = await tasksDue(user, 7, today, "Now");
     const soon = await tasksDue(user, 7, plusDays(today, 1), "Soon");
 
-    await runReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
 
     const { rows, kinds, named } = await day(user, today);
     expect(kinds).toEqual(["digest"]);
@@ -69,7 +69,7 @@ describe("per-task delivery on a busy day", () => {
     const user = await makeUser(t, { reminderDelivery: "per_task" });
     await tasksDue(user, PER_TASK_DIGEST_LIMIT + 5, today);
 
-    await runReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
 
     const { rows, kinds, named } = await day(user, today);
     expect(kinds).toEqual(["digest"]);
@@ -83,7 +83,7 @@ describe("per-task delivery on a busy day", () => {
     const user = await makeUser(t, { reminderDelivery: "digest" });
     await tasksDue(user, PER_TASK_LIMIT + 1, today);
 
-    await runReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
 
     const { rows, kinds, named } = await day(user, today);
     expect(kinds).toEqual(["digest"]);
@@ -98,16 +98,16 @@ describe("one decision a day, never both", () => {
     const today = nextRange();
     const user = await makeUser(t, { reminderDelivery: "per_task" });
     await tasksDue(user, PER_TASK_LIMIT, today, "Early");
-    await runReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
     expect((await day(user, today)).kinds).toEqual(Array(PER_TASK_LIMIT).fill("task"));
 
     await tasksDue(user, 5, today, "Later");
-    for (const hour of ["09:00", "13:00", "23:00"]) await runReminders(jobDeps(t), at(`${today}T${hour}`, "UTC"));
+    for (const hour of ["09:00", "13:00", "23:00"]) await scanReminders(jobDeps(t), at(`${today}T${hour}`, "UTC"));
     expect((await day(user, today)).kinds).toEqual(Array(PER_TASK_LIMIT).fill("task"));
 
     // The next day all 25 are a day late: more than 20, so one digest names them all.
     const tomorrow = plusDays(today, 1);
-    await runReminders(jobDeps(t), at(`${tomorrow}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${tomorrow}T08:00`, "UTC"));
     const next = await day(user, tomorrow);
     expect(next.kinds).toEqual(["digest"]);
     expect(next.named.size).toBe(25);
@@ -151,7 +151,7 @@ describe("at scale", () => {
     await bulkTasks(t, people, PER_TASK_DIGEST_LIMIT + 5, today);
     const meter = parameterMeter();
 
-    const result = await runReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T08:00`, "UTC"), { batchSize: 300 });
+    const result = await scanReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T08:00`, "UTC"), { batchSize: 300 });
 
     expect(result).toMatchObject({ usersScanned: 300, emailsQueued: 300, batches: 1, more: false });
     expect(meter.maxParams).toBeLessThanOrEqual(10_002);
@@ -170,11 +170,11 @@ describe("at scale", () => {
       if (/insert into reminder_outbox/.test(query)) throw new Error("connection terminated unexpectedly");
     });
 
-    await expect(runReminders({ ...jobDeps(t), database: crashing }, now)).rejects.toThrow();
+    await expect(scanReminders({ ...jobDeps(t), database: crashing }, now)).rejects.toThrow();
     expect(await t.database.db.select().from(reminderScans).where(eq(reminderScans.userId, user.id))).toEqual([]);
     expect((await day(user, today)).kinds).toEqual([]);
 
-    await runReminders(jobDeps(t), now);
+    await scanReminders(jobDeps(t), now);
     const { kinds, named } = await day(user, today);
     expect(kinds).toEqual(["digest"]);
     expect(named.size).toBe(21);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reminderOutbox } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
 import { at, dateRanges, HOUR, makeUser, MINUTE, outboxOf } from "./support/reminder-jobs.js";
 import { postmarkFixture } from "./support/postmark-fixture.js";
@@ -18,7 +18,7 @@ describe("overlapping senders", () => {
     const day = nextRange();
     const crowd = await Promise.all(Array.from({ length: 6 }, () => queuedDigest(day)));
     const now = at(`${day}T08:00`, "UTC");
-    await Promise.all([runReminders(postmark(), now), runReminders(postmark(), now)]);
+    await Promise.all([scanReminders(postmark(), now), scanReminders(postmark(), now)]);
     const ids = await idsOf(...crowd);
     expect(ids).toHaveLength(6);
 
@@ -37,7 +37,7 @@ describe("what goes over the wire", () => {
     const day = nextRange();
     const user = await queuedDigest(day, { name: "Katherine" });
     const now = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), now);
+    await scanReminders(postmark(), now);
     await sendPending(postmark(), now, { ids: await idsOf(user) });
 
     const [m] = sentTo(user.email);
@@ -56,7 +56,7 @@ describe("what goes over the wire", () => {
     // A configured stream (POSTMARK_MESSAGE_STREAM) is used instead.
     const other = await queuedDigest(day);
     const later = at(`${day}T09:00`, "UTC");
-    await runReminders(postmark(), later);
+    await scanReminders(postmark(), later);
     await sendPending(postmark({ messageStream: "reminders" }), later, { ids: await idsOf(other) });
     expect(sentTo(other.email).map((x) => x.MessageStream)).toEqual(["reminders"]);
   });

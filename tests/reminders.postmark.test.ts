@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
 import { at, dateRanges, HOUR, jobDeps, MINUTE, outboxOf, outboxRow, plusDays } from "./support/reminder-jobs.js";
 import { createPostmarkMailer } from "../src/email/postmark-mailer.js";
@@ -23,7 +23,7 @@ describe("Postmark answers, message by message", () => {
     const inactive = await queuedDigest(day);
     const invalid = await queuedDigest(day);
     const now = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), now);
+    await scanReminders(postmark(), now);
     pm.standin.respondWith({ kind: "per-message", errorCode: (m) => (m.To === inactive.email ? 406 : m.To === invalid.email ? 300 : 0) });
 
     const res = await sendPending(postmark(), now, { ids: await idsOf(ok, inactive, invalid) });
@@ -54,7 +54,7 @@ describe("Postmark answers, message by message", () => {
 
     // … and the next days' runs skip the paused user, while the others get their digests.
     const tomorrow = at(`${plusDays(day, 1)}T08:00`, "UTC");
-    await runReminders(postmark(), tomorrow);
+    await scanReminders(postmark(), tomorrow);
     await sendPending(postmark(), tomorrow, { ids: await idsOf(ok, inactive, invalid) });
     expect(await outboxOf(t, inactive.id)).toHaveLength(1);
     expect(triedTo(inactive.email)).toHaveLength(1);
@@ -71,7 +71,7 @@ describe("Postmark answers, message by message", () => {
       const day = nextRange();
       const users = [await queuedDigest(day), await queuedDigest(day)];
       const now = at(`${day}T08:00`, "UTC");
-      await runReminders(postmark(), now);
+      await scanReminders(postmark(), now);
       pm.standin.respondWith({ kind: "status", status, errorCode, message });
 
       const res = await sendPending(postmark(), now, { ids: await idsOf(...users) });
@@ -95,7 +95,7 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     const day = nextRange();
     const user = await queuedDigest(day, { hour: 0 });
     const queued = at(`${day}T00:00`, "UTC");
-    await runReminders(postmark(), queued);
+    await scanReminders(postmark(), queued);
     const [id] = await idsOf(user);
     pm.standin.respondWith({ kind: "status", status: 500, errorCode: 0, message: "Internal Server Error" });
 
@@ -131,7 +131,7 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     const day = nextRange();
     const user = await queuedDigest(day);
     const queued = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), queued);
+    await scanReminders(postmark(), queued);
     const ids = await idsOf(user);
     pm.standin.respondWith({ kind: "status", status: 429, errorCode: 0, message: "Rate limit exceeded" });
 
@@ -156,7 +156,7 @@ describe("trouble that may pass: 429, 500 and a hanging server", () => {
     const day = nextRange();
     const user = await queuedDigest(day);
     const queued = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), queued);
+    await scanReminders(postmark(), queued);
     const ids = await idsOf(user);
     pm.standin.respondWith({ kind: "hang" });
 
@@ -182,7 +182,7 @@ describe("an unreachable Postmark", () => {
     const day = nextRange();
     const user = await queuedDigest(day);
     const now = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), now);
+    await scanReminders(postmark(), now);
     const ids = await idsOf(user);
     const gone = await new PostmarkStandIn().start();
     const deadUrl = gone.url;

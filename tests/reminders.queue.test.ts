@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { claimForSending } from "../src/db/outbox.js";
 import { consumeSendMessage, enqueueSendable, scanStep } from "../src/reminders/queue.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { housekeepOutbox, sendPending } from "../src/reminders/send.js";
 import { at, dateRanges, HOUR, MINUTE, outboxRow } from "./support/reminder-jobs.js";
 import { limitedQueue } from "./support/limited-queue.js";
@@ -20,7 +20,7 @@ describe("the queue consumer", () => {
     const day = nextRange();
     const [first, second, third] = [await queuedDigest(day), await queuedDigest(day), await queuedDigest(day)];
     const queued = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), queued);
+    await scanReminders(postmark(), queued);
     pm.standin.respondWith({ kind: "status", status: 429, errorCode: 0, message: "Rate limit exceeded" });
     // The first row has already failed once: its second attempt waits 30 minutes, the others 5.
     const [firstId] = await idsOf(first);
@@ -42,7 +42,7 @@ describe("the queue consumer", () => {
   it("leaves the table-wide housekeeping to the cron: a message touches only the rows it names", async () => {
     const day = nextRange();
     const [mine, other] = [await queuedDigest(day), await queuedDigest(day)];
-    await runReminders(postmark(), at(`${day}T08:00`, "UTC"));
+    await scanReminders(postmark(), at(`${day}T08:00`, "UTC"));
     // The next day: both digests' local day has ended.
     const nextDay = at(`${day}T08:00`, "UTC");
     nextDay.setUTCDate(nextDay.getUTCDate() + 1);
@@ -66,7 +66,7 @@ describe("the queue consumer", () => {
     const day = nextRange();
     const user = await queuedDigest(day);
     const queued = at(`${day}T08:00`, "UTC");
-    await runReminders(postmark(), queued);
+    await scanReminders(postmark(), queued);
     const ids = await idsOf(user);
     // A consumer claims the rows and dies before sending (its message will run out of retries).
     expect(await claimForSending(t.database.db, queued, ids.length, ids)).toHaveLength(1);

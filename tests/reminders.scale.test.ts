@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { reminderItems, reminderOutbox, reminderScans, tasks } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { nextReminder, slotOn } from "../src/reminders/slots.js";
 import { addTask, at, dateRanges, itemsOf, jobDeps, makeUser, outboxOf, plusDays } from "./support/reminder-jobs.js";
 import { bulkTasks, bulkUsers, parameterMeter, watchedDatabase } from "./support/reminder-scale.js";
@@ -37,7 +37,7 @@ describe("no statement near the bind-parameter limit, whatever the data", () => 
     await bulkTasks(t, [heavy!], 8_000, plusDays(today, 1));
     const meter = parameterMeter();
 
-    const result = await runReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T08:00`, "UTC"));
+    const result = await scanReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T08:00`, "UTC"));
 
     expect(result).toMatchObject({ usersScanned: 1, emailsQueued: 1, more: false });
     expect(meter.maxParams).toBeLessThanOrEqual(12);
@@ -63,7 +63,7 @@ describe("no statement near the bind-parameter limit, whatever the data", () => 
     await bulkTasks(t, crowd, 20, today, "Europe/Berlin");
     const meter = parameterMeter();
 
-    const result = await runReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T09:00`, "Europe/Berlin"), {
+    const result = await scanReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T09:00`, "Europe/Berlin"), {
       batchSize: 1_100,
     });
 
@@ -84,7 +84,7 @@ describe("no statement near the bind-parameter limit, whatever the data", () => 
     await bulkTasks(t, few!, 3, today);
     await bulkTasks(t, many!, 25, today);
 
-    await runReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
+    await scanReminders(jobDeps(t), at(`${today}T08:00`, "UTC"));
 
     const fewRows = await outboxOf(t, ...few!);
     expect(fewRows.map((r) => r.kind)).toEqual(["task", "task", "task"]);
@@ -101,7 +101,7 @@ describe("no statement near the bind-parameter limit, whatever the data", () => 
     await bulkTasks(t, people, 20, today);
     const meter = parameterMeter();
 
-    const result = await runReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T08:00`, "UTC"), { batchSize: 60 });
+    const result = await scanReminders({ ...jobDeps(t), database: watchedDatabase(t, meter.watch) }, at(`${today}T08:00`, "UTC"), { batchSize: 60 });
 
     expect(result).toMatchObject({ usersScanned: 60, emailsQueued: 1_200, batches: 1 });
     expect(meter.maxParams).toBeLessThanOrEqual(10_002);
@@ -134,7 +134,7 @@ describe("each batch in one transaction", () => {
 
     // Batches of two: the first commits, the second fails on its second write (a third, started
     // while the second was being written, finds nobody left).
-    await expect(runReminders({ ...jobDeps(t), database: crashOn(statement, 2) }, now, { batchSize: 2 })).rejects.toThrow();
+    await expect(scanReminders({ ...jobDeps(t), database: crashOn(statement, 2) }, now, { batchSize: 2 })).rejects.toThrow();
 
     const first = ids.slice(0, 2);
     const rest = ids.slice(2);
@@ -144,7 +144,7 @@ describe("each batch in one transaction", () => {
     expect(await outboxOf(t, ...rest)).toEqual([]);
     expect(await markersOf(rest, today)).toEqual([]);
 
-    const again = await runReminders(jobDeps(t), now, { batchSize: 2 });
+    const again = await scanReminders(jobDeps(t), now, { batchSize: 2 });
     expect(again.emailsQueued).toBe(2);
     const rows = await outboxOf(t, ...ids);
     expect(rows.map((r) => r.userId).sort()).toEqual(ids);
@@ -176,7 +176,7 @@ describe("one slot rule", () => {
     const now = at(`${today}T08:00`, "America/New_York");
     const before = at(`${today}T07:59`, "America/New_York");
 
-    await runReminders(jobDeps(t), now);
+    await scanReminders(jobDeps(t), now);
 
     for (const { user, prefs: p, byDate } of people) {
       const rows = await outboxOf(t, user.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
 import { addTask, at, HOUR, hourly, inbox, jobDeps, makeUser, MINUTE, outboxOf, plusDays, type FixtureUser } from "./support/reminder-jobs.js";
 import { makeTestApp } from "./support/test-app.js";
@@ -13,7 +13,7 @@ const deps = jobDeps(t);
 async function queuedAt(users: FixtureUser[], runs: Iterable<Date>) {
   const firstSeen = new Map<string, Date>();
   for (const now of runs) {
-    await runReminders(deps, now);
+    await scanReminders(deps, now);
     for (const row of await outboxOf(t, ...users.map((u) => u.id))) {
       const key = `${row.userId}:${row.localDate}`;
       if (!firstSeen.has(key)) firstSeen.set(key, now);
@@ -37,14 +37,14 @@ describe("catching up after an outage", () => {
 
     // 05:00, 06:00, 07:00 and 07:59 local: too early.
     for (const local of ["05:00", "06:00", "07:00", "07:59"]) {
-      await runReminders(deps, at(`2030-02-15T${local}`, "Europe/Berlin"));
+      await scanReminders(deps, at(`2030-02-15T${local}`, "Europe/Berlin"));
       await sendPending(deps, at(`2030-02-15T${local}`, "Europe/Berlin"), { ids: await idsOf(user) });
     }
     expect(await outboxOf(t, user.id)).toEqual([]);
 
     // The 08:00 to 12:00 runs never happened (outage); the 13:00 run catches up.
     const late = at("2030-02-15T13:00", "Europe/Berlin");
-    expect((await runReminders(deps, late)).emailsQueued).toBeGreaterThanOrEqual(1);
+    expect((await scanReminders(deps, late)).emailsQueued).toBeGreaterThanOrEqual(1);
     await sendPending(deps, late, { ids: await idsOf(user) });
     const mail = await inbox(t, user.email);
     expect(mail).toHaveLength(1);
@@ -53,7 +53,7 @@ describe("catching up after an outage", () => {
 
     // The rest of the day's runs add nothing.
     for (const local of ["14:00", "18:00", "23:00"]) {
-      await runReminders(deps, at(`2030-02-15T${local}`, "Europe/Berlin"));
+      await scanReminders(deps, at(`2030-02-15T${local}`, "Europe/Berlin"));
       await sendPending(deps, at(`2030-02-15T${local}`, "Europe/Berlin"), { ids: await idsOf(user) });
     }
     expect(await inbox(t, user.email)).toHaveLength(1);
@@ -126,12 +126,12 @@ describe("zones far from UTC and with odd offsets", () => {
   it("does not send a half-hour zone's digest at the top of the hour before (Kolkata 08:00 is 02:30 UTC)", async () => {
     const user = await makeUser(t, { timezone: "Asia/Kolkata", reminderHour: 8 });
     await addTask(t, user, { dueDate: "2030-09-03" });
-    await runReminders(deps, new Date("2030-09-03T02:29:00Z"));
+    await scanReminders(deps, new Date("2030-09-03T02:29:00Z"));
     expect(await outboxOf(t, user.id)).toEqual([]);
-    await runReminders(deps, new Date(new Date("2030-09-03T02:29:00Z").getTime() + MINUTE));
+    await scanReminders(deps, new Date(new Date("2030-09-03T02:29:00Z").getTime() + MINUTE));
     expect(await outboxOf(t, user.id)).toHaveLength(1);
     // And a run an hour later finds it done.
-    await runReminders(deps, new Date(new Date("2030-09-03T02:30:00Z").getTime() + HOUR));
+    await scanReminders(deps, new Date(new Date("2030-09-03T02:30:00Z").getTime() + HOUR));
     expect(await outboxOf(t, user.id)).toHaveLength(1);
   });
 });

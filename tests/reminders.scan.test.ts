@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { reminderScans } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { addTask, at, dateRanges, itemsOf, jobDeps, makeUser, outboxOf, plusDays } from "./support/reminder-jobs.js";
 import { APP_URL, makeTestApp } from "./support/test-app.js";
 
@@ -27,7 +27,7 @@ describe("which tasks are reminded on a day", () => {
     const inTwo = await addTask(t, user, { title: "Due in two days", dueDate: plusDays(today, 2) });
     const inThree = await addTask(t, user, { title: "Due in three days", dueDate: plusDays(today, 3) });
 
-    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T08:00`, "UTC"));
 
     const { rows, slots } = await remindedOn(user.id, today);
     expect(rows).toHaveLength(1);
@@ -43,7 +43,7 @@ describe("which tasks are reminded on a day", () => {
     await addTask(t, user, { dueDate: plusDays(today, 3) });
     await addTask(t, user, { dueDate: plusDays(today, 5) });
 
-    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T08:00`, "UTC"));
 
     expect(await outboxOf(t, user.id)).toEqual([]);
   });
@@ -56,7 +56,7 @@ describe("which tasks are reminded on a day", () => {
     await addTask(t, user, { dueDate: plusDays(today, 2) });
     await addTask(t, user, { dueDate: plusDays(today, 1) });
 
-    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T08:00`, "UTC"));
 
     const { slots } = await remindedOn(user.id, today);
     expect(Object.fromEntries(slots)).toEqual({ [seven.id]: "lead-7", [three.id]: "lead-3" });
@@ -70,7 +70,7 @@ describe("which tasks are reminded on a day", () => {
     const remindedDays: number[] = [];
     for (let offset = -5; offset <= 40; offset++) {
       const day = plusDays(dueDate, offset);
-      await runReminders(deps, at(`${day}T08:00`, "UTC"));
+      await scanReminders(deps, at(`${day}T08:00`, "UTC"));
       if ((await remindedOn(user.id, day)).slots.has(task.id)) remindedDays.push(offset);
     }
     expect(remindedDays).toEqual([-2, -1, 0, 1, 3, 7, 14, 21, 28, 30]);
@@ -91,7 +91,7 @@ describe("which tasks are reminded on a day", () => {
     const due = await addTask(t, user, { dueDate: today });
     for (const late of [1, 3, 7, 14, 30]) await addTask(t, user, { dueDate: plusDays(today, -late) });
 
-    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T08:00`, "UTC"));
 
     const { rows, slots } = await remindedOn(user.id, today);
     expect(Object.fromEntries(slots)).toEqual({ [due.id]: "due" });
@@ -100,7 +100,7 @@ describe("which tasks are reminded on a day", () => {
 
     const onlyLate = await makeUser(t, { overdueReminders: false });
     await addTask(t, onlyLate, { dueDate: plusDays(today, -1) });
-    await runReminders(deps, at(`${today}T09:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T09:00`, "UTC"));
     expect(await outboxOf(t, onlyLate.id)).toEqual([]);
   });
 
@@ -117,7 +117,7 @@ describe("which tasks are reminded on a day", () => {
     const onlyDone = await makeUser(t);
     await addTask(t, onlyDone, { dueDate: today, status: "done" });
 
-    for (const hour of ["08:00", "12:00", "23:00"]) await runReminders(deps, at(`${today}T${hour}`, "UTC"));
+    for (const hour of ["08:00", "12:00", "23:00"]) await scanReminders(deps, at(`${today}T${hour}`, "UTC"));
 
     const { rows, slots } = await remindedOn(user.id, today);
     expect([...slots.keys()]).toEqual([open.id]);
@@ -137,7 +137,7 @@ describe("the digest", () => {
     const urgentEarly = await addTask(t, user, { title: "Urgent at noon", dueDate: today, dueTime: "12:00", priority: "urgent" });
     for (let i = 0; i < 15; i++) await addTask(t, user, { title: `Today ${i}`, dueDate: today, dueTime: "18:00", priority: "medium" });
 
-    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T08:00`, "UTC"));
 
     const { rows, slots } = await remindedOn(user.id, today);
     expect(rows).toHaveLength(1);
@@ -165,15 +165,15 @@ describe("bounded work per run", () => {
     for (const u of due) await addTask(t, u, { dueDate: today });
     const now = at(`${today}T08:00`, "UTC");
 
-    const first = await runReminders(deps, now, { batchSize: 2, maxBatches: 1 });
+    const first = await scanReminders(deps, now, { batchSize: 2, maxBatches: 1 });
     expect(first).toMatchObject({ usersScanned: 2, emailsQueued: 2, more: true });
     expect(await outboxOf(t, ...due.map((u) => u.id))).toHaveLength(2);
 
-    const second = await runReminders(deps, now, { batchSize: 2, maxBatches: 1 });
+    const second = await scanReminders(deps, now, { batchSize: 2, maxBatches: 1 });
     expect(second).toMatchObject({ usersScanned: 2, emailsQueued: 2, more: true });
-    const third = await runReminders(deps, now, { batchSize: 2, maxBatches: 1 });
+    const third = await scanReminders(deps, now, { batchSize: 2, maxBatches: 1 });
     expect(third).toMatchObject({ usersScanned: 1, emailsQueued: 1, more: false });
-    expect(await runReminders(deps, now, { batchSize: 2, maxBatches: 1 })).toMatchObject({ usersScanned: 0, more: false });
+    expect(await scanReminders(deps, now, { batchSize: 2, maxBatches: 1 })).toMatchObject({ usersScanned: 0, more: false });
 
     const rows = await outboxOf(t, ...due.map((u) => u.id));
     expect(rows.map((r) => r.userId).sort()).toEqual(due.map((u) => u.id).sort());
@@ -188,7 +188,7 @@ describe("bounded work per run", () => {
     const due = await makeUser(t);
     await addTask(t, due, { dueDate: today });
 
-    await runReminders(deps, at(`${today}T08:00`, "UTC"));
+    await scanReminders(deps, at(`${today}T08:00`, "UTC"));
 
     const scanned = await t.database.db
       .select({ userId: reminderScans.userId })

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { claimForSending } from "../src/db/outbox.js";
 import { users } from "../src/db/schema.js";
 import type { Mailer } from "../src/email/mailer.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
 import { addTask, at, dateRanges, HOUR, inbox, jobDeps, makeUser, MINUTE, outboxOf, outboxRow, plusDays, type FixtureUser } from "./support/reminder-jobs.js";
 import { makeTestApp } from "./support/test-app.js";
@@ -33,7 +33,7 @@ describe("never twice", () => {
 
     for (const minute of ["00", "00", "05", "30", "59"]) {
       const now = at(`${today}T08:${minute}`, "UTC");
-      await runReminders(deps, now);
+      await scanReminders(deps, now);
       await sendPending(deps, now, { ids: await pendingIds(user) });
     }
     expect(await outboxOf(t, user.id)).toHaveLength(1);
@@ -51,7 +51,7 @@ describe("never twice", () => {
     const mine = [...digestUsers, perTask];
     const now = at(`${today}T08:00`, "UTC");
 
-    const scans = await Promise.all([runReminders(deps, now), runReminders(deps, now)]);
+    const scans = await Promise.all([scanReminders(deps, now), scanReminders(deps, now)]);
     expect(scans[0].emailsQueued + scans[1].emailsQueued).toBeGreaterThanOrEqual(5);
     const rows = await outboxOf(t, ...mine.map((u) => u.id));
     expect(rows).toHaveLength(5); // three digests and two per-task emails
@@ -60,7 +60,7 @@ describe("never twice", () => {
     const sends = await Promise.all([sendPending(deps, now, { ids }), sendPending(deps, now, { ids })]);
     expect(sends[0].sent + sends[1].sent).toBe(5);
     // And once more, overlapping a late scan: nothing new.
-    await Promise.all([runReminders(deps, new Date(now.getTime() + MINUTE)), sendPending(deps, new Date(now.getTime() + MINUTE), { ids })]);
+    await Promise.all([scanReminders(deps, new Date(now.getTime() + MINUTE)), sendPending(deps, new Date(now.getTime() + MINUTE), { ids })]);
 
     for (const u of digestUsers) expect((await inbox(t, u.email)).map((m) => m.subject)).toEqual(["1 due today, 1 overdue"]);
     expect((await inbox(t, perTask.email)).length).toBe(2);
@@ -74,7 +74,7 @@ describe("never twice", () => {
     for (const u of crowd) await addTask(t, u, { dueDate: today });
     const now = at(`${today}T08:00`, "UTC");
     for (let round = 0; round < 3; round++) {
-      await Promise.all([1, 2, 3].map(() => runReminders(deps, new Date(now.getTime() + round * MINUTE), { batchSize: 2, maxBatches: 2 })));
+      await Promise.all([1, 2, 3].map(() => scanReminders(deps, new Date(now.getTime() + round * MINUTE), { batchSize: 2, maxBatches: 2 })));
     }
     const rows = await outboxOf(t, ...crowd.map((u) => u.id));
     expect(rows.map((r) => r.userId).sort()).toEqual(crowd.map((u) => u.id).sort());
@@ -92,7 +92,7 @@ describe("a sender that dies between claiming and sending", () => {
     const user = await makeUser(t);
     await addTask(t, user, { title: "Lease test", dueDate: today });
     const queuedAt = at(`${today}T08:00`, "UTC");
-    await runReminders(deps, queuedAt);
+    await scanReminders(deps, queuedAt);
     const ids = await pendingIds(user);
     expect(ids).toHaveLength(1);
 
@@ -126,7 +126,7 @@ describe("a digest is only worth sending on its own day", () => {
     const user = await makeUser(t, { timezone: "America/Los_Angeles", reminderHour: 20 });
     await addTask(t, user, { title: "Yesterday's news", dueDate: today });
     const queued = at(`${today}T20:00`, "America/Los_Angeles");
-    await runReminders(deps, queued);
+    await scanReminders(deps, queued);
     const ids = await pendingIds(user);
 
     // The provider is down all evening: attempts at 20:00 and 20:05 fail and are rescheduled.
@@ -157,7 +157,7 @@ describe("a digest is only worth sending on its own day", () => {
     const today = nextRange();
     const user = await makeUser(t, { timezone: "Europe/Paris", reminderHour: 7 });
     await addTask(t, user, { title: "Stale digest", dueDate: today });
-    await runReminders(deps, at(`${today}T07:00`, "Europe/Paris"));
+    await scanReminders(deps, at(`${today}T07:00`, "Europe/Paris"));
     const ids = await pendingIds(user);
     // The sender does not run again that day (an outage that outlasts the day).
 
@@ -179,7 +179,7 @@ describe("a user who opts out after the digest was queued", () => {
     const stays = await makeUser(t);
     for (const u of [unsubscribed, paused, stays]) await addTask(t, u, { dueDate: today });
     const now = at(`${today}T08:00`, "UTC");
-    await runReminders(deps, now);
+    await scanReminders(deps, now);
     const ids = await pendingIds(unsubscribed, paused, stays);
     expect(ids).toHaveLength(3);
     // The first try fails (provider hiccup), so the digests wait for their retry …

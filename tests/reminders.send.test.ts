@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readActionToken, readUnsubscribeToken } from "../src/email/links.js";
 import { emailSigner } from "../src/email/signing-key.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { sendPending } from "../src/reminders/send.js";
 import { addTask, at, dateRanges, inbox, itemsOf, jobDeps, makeUser, outboxOf, plusDays, type FixtureUser } from "./support/reminder-jobs.js";
 import { decode } from "./support/tasks.js";
@@ -15,7 +15,7 @@ const nextRange = dateRanges("2031-04-10", 120);
 /** One scan then one send at `now`, sending only rows of these users. */
 async function runAndSend(now: Date, ...users: FixtureUser[]) {
   t.clock.set(now); // the dev mailer stamps mail with the app clock
-  await runReminders(deps, now);
+  await scanReminders(deps, now);
   const ids = (await outboxOf(t, ...users.map((u) => u.id))).filter((r) => r.status === "pending").map((r) => r.id);
   return sendPending(deps, now, { ids });
 }

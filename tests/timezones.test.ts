@@ -5,7 +5,7 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "../src/db/database.js";
 import { users } from "../src/db/schema.js";
-import { runReminders } from "../src/reminders/scan.js";
+import { scanReminders } from "../src/reminders/scan.js";
 import { zoneRenames, zonesByRegion } from "../src/time/zones.js";
 import { at, jobDeps, makeUser, outboxOf } from "./support/reminder-jobs.js";
 import { dbTask, decode, formValue, signedIn } from "./support/tasks.js";
@@ -49,9 +49,9 @@ describe("timezones: current IANA names, end to end", () => {
       // The digest goes out at the user's reminder hour (8:00 by default) on their local date.
       await browser.createTask({ title: `Tomorrow ${r.zone}`, due_date: "2026-06-17" });
       const deps = jobDeps(t);
-      await runReminders(deps, at("2026-06-16T07:59", r.zone));
+      await scanReminders(deps, at("2026-06-16T07:59", r.zone));
       expect(await outboxOf(t, userId)).toEqual([]);
-      await runReminders(deps, at("2026-06-16T08:00", r.zone));
+      await scanReminders(deps, at("2026-06-16T08:00", r.zone));
       const rows = await outboxOf(t, userId);
       expect(rows.map((row) => [row.kind, row.localDate])).toEqual([["digest", "2026-06-16"]]);
       expect(rows[0]!.textBody).toContain(`Tomorrow ${r.zone}`);
@@ -96,7 +96,7 @@ describe("timezones: current IANA names, end to end", () => {
     expect(await storedZone(email)).toBe("America/Regina");
     // End of 2026-06-20 in Regina (UTC−6, no DST).
     expect((await dbTask(t, id))!.dueAt!.toISOString()).toBe("2026-06-21T05:59:59.999Z");
-    const result = await runReminders({ database: t.database, mailer: t.mailer, config: { appUrl: new URL(APP_URL) } }, new Date("2026-06-18T15:00:00Z"));
+    const result = await scanReminders({ database: t.database, mailer: t.mailer, config: { appUrl: new URL(APP_URL) } }, new Date("2026-06-18T15:00:00Z"));
     expect(result.usersScanned).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { Task, TaskPriority, TaskStatus, User } from "../../src/db/schema.js";
-import { itemContext, listUrl, PAGE_SIZE } from "../../src/routes/task-list.js";
+import { itemContext, listUrl, PAGE_SIZE } from "../../src/loaders/task-list.js";
 import { cursorAfter } from "../../src/tasks/cursor.js";
 import { dueMoment } from "../../src/tasks/due.js";
 import { parseFilter } from "../../src/tasks/filters.js";
@@ -7,7 +7,7 @@ import type { ListModel } from "../../src/views/task-list.js";
 
 /**
  * The first page of GET /tasks for a 1,000-task user, built in memory the way loadList builds it
- * (src/routes/task-list.ts): same sort (due date), same shape of rows as the seed (priorities low to
+ * (src/loaders/task-list.ts): same sort (due date), same shape of rows as the seed (priorities low to
  * high, half done, due from 30 days ago, titles 8–50 characters), same counts and "load more" cursor.
  */
 const TIMEZONE = "Europe/Berlin";

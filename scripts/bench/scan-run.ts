@@ -5,7 +5,7 @@ import { systemClock } from "../../src/clock.js";
 import { openNodeDatabase } from "../../src/db/node-database.js";
 import { createDevMailer } from "../../src/email/dev-mailer.js";
 import type { JobDeps } from "../../src/reminders/jobs.js";
-import { runReminders } from "../../src/reminders/scan.js";
+import { scanReminders } from "../../src/reminders/scan.js";
 
 export interface ScanFigures {
   seconds: number;
@@ -38,7 +38,7 @@ const cpuBefore = process.cpuUsage();
 const figures = { calls: 0, usersScanned: 0, emailsQueued: 0 };
 // Each call stops after its batch bound; the hourly job would call again, so the benchmark does too.
 for (let more = true; more; ) {
-  const result = await runReminders(deps, now);
+  const result = await scanReminders(deps, now);
   figures.calls += 1;
   figures.usersScanned += result.usersScanned;
   figures.emailsQueued += result.emailsQueued;

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { runReminders, type ScanResult } from "../reminders/scan.js";
+import { scanReminders, type ScanResult } from "../reminders/scan.js";
 import { sendPending, type SendResult } from "../reminders/send.js";
 import type { JobDeps } from "../reminders/jobs.js";
 import { errorForLog } from "../log.js";
@@ -29,9 +29,9 @@ let running: Promise<unknown> = Promise.resolve();
  */
 export function runReminderJobs(deps: JobDeps, now: Date): Promise<{ now: string; scan: ScanResult; send: SendResult }> {
   const run = running.then(async () => {
-    const scan = await runReminders(deps, now);
+    const scan = await scanReminders(deps, now);
     while (scan.more) {
-      const next = await runReminders(deps, now);
+      const next = await scanReminders(deps, now);
       scan.usersScanned += next.usersScanned;
       scan.emailsQueued += next.emailsQueued;
       scan.batches += next.batches;

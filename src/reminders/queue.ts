@@ -1,8 +1,8 @@
 import { LEASE_MS, retriesAmong, sendableIds } from "../db/outbox.js";
 import type { JobDeps } from "./jobs.js";
-import { runReminders, type ScanResult } from "./scan.js";
+import { scanReminders, type ScanResult } from "./scan.js";
 import { sendPending, type SendResult } from "./send.js";
-import { UUID } from "../tasks/cursor.js";
+import { UUID } from "../ids.js";
 
 /**
  * A message on the email queue: send these outbox rows (≤ 100 ids, about 4 KB), or go on with the
@@ -74,7 +74,7 @@ export async function scanStep(
   bounds: { maxBatches: number; batchSize?: number; enqueue: "all" | "own" },
 ): Promise<ScanResult & { enqueued: number; continued: boolean }> {
   const own: string[] = [];
-  const scan = await runReminders(deps, scanAt, { ...bounds, onQueued: (ids) => own.push(...ids) });
+  const scan = await scanReminders(deps, scanAt, { ...bounds, onQueued: (ids) => own.push(...ids) });
   let enqueued: number;
   if (bounds.enqueue === "all") enqueued = await enqueueSendable(deps, queue, now);
   else {

@@ -49,7 +49,7 @@ export interface ScanResult {
  * keyset batches of `batchSize`, at most `maxBatches` per call; each batch is written in one
  * transaction, so a failure leaves no half-written batch and the next run does it again.
  */
-export async function runReminders(
+export async function scanReminders(
   deps: JobDeps,
   now: Date,
   opts: { batchSize?: number; maxBatches?: number; onQueued?: (outboxIds: string[]) => void } = {},

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { mailById, mailTo } from "../db/dev-mailbox.js";
 import type { HonoEnv } from "../deps.js";
 import { requireUser } from "../http/session-middleware.js";
-import { UUID } from "../tasks/cursor.js";
+import { UUID } from "../ids.js";
 import { MailboxPage, MailPage } from "../views/dev-mailbox.js";
 import type { MailView } from "../views/models.js";
 

@@ -7,7 +7,8 @@ import { field, readForm } from "../http/form.js";
 import { pageOrFragment, redirectBrowser, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { taskCapMessage } from "../tasks/task-cap.js";
-import { parseCursor, UUID } from "../tasks/cursor.js";
+import { UUID } from "../ids.js";
+import { parseCursor } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { parseFilter } from "../tasks/filters.js";
 import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask, type TaskErrors, type TaskForm } from "../tasks/task-input.js";
@@ -16,9 +17,9 @@ import { TaskItem } from "../views/task-item.js";
 import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
-import { reminderHistory } from "../db/reminder-prefs.js";
+import { reminderHistory } from "../db/reminder-history.js";
 import { nextReminderFor } from "../reminders/slots.js";
-import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows, taskView } from "./task-list.js";
+import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows, taskView } from "../loaders/task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>().use(requireUser);
 

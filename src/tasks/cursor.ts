@@ -1,5 +1,6 @@
 import type { Task } from "../db/schema.js";
 import { fromBase64Url, textToBase64Url } from "../bytes.js";
+import { UUID } from "../ids.js";
 import { MAX_PRIORITY_RANK, priorityRank, type Cursor, type SortKey } from "../db/task-query.js";
 
 export type { Cursor } from "../db/task-query.js";
@@ -37,4 +38,3 @@ export function parseCursor(raw: string | null, sort: SortKey): Cursor | null {
 const MIN_AT = Date.parse("0001-01-01T00:00:00.000Z");
 const MAX_AT = Date.parse("9999-12-31T23:59:59.999Z");
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { runReminders } from "../../src/reminders/scan.js";
+import { scanReminders } from "../../src/reminders/scan.js";
 import { sendPending } from "../../src/reminders/send.js";
 import { decode, signedIn } from "./tasks.js";
 import { APP_URL, taskIdsIn, textOf, type Browser, type TestApp } from "./test-app.js";
@@ -14,7 +14,7 @@ import { APP_URL, taskIdsIn, textOf, type Browser, type TestApp } from "./test-a
 
 export async function runJobs(t: TestApp, now: Date = t.clock.now(), steps: { scan?: boolean; send?: boolean } = {}) {
   const deps = { database: t.database, mailer: t.mailer, config: { appUrl: new URL(APP_URL) } };
-  const scan = steps.scan === false ? null : await runReminders(deps, now);
+  const scan = steps.scan === false ? null : await scanReminders(deps, now);
   const send = steps.send === false ? null : await sendPending(deps, now);
   return { scan, send };
 }

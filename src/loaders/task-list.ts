@@ -11,6 +11,9 @@ import type { TaskView } from "../views/models.js";
 import type { Task } from "../db/schema.js";
 import { dueClock } from "../tasks/format.js";
 
+// The task list's view models, loaded from the request (filter, cursor, the page it came from) and
+// the database: what routes/tasks.tsx renders, and what the benchmarks measure the rendering with.
+
 export const PAGE_SIZE = 50;
 
 /** Loads one page of the list and the status counts, in one statement. */
