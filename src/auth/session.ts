@@ -68,8 +68,6 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
   return { id, user, expiresAt, extended: slideDue };
 }
 
-export { deleteSession as invalidateSession };
-
 /** The id and secret hash of a cookie token, without a database look-up (for ending it at next login). */
 export async function tokenIdentity(token: string | undefined): Promise<{ id: string; secretHash: string } | null> {
   const [id, secret] = token?.split(".") ?? [];

@@ -1,7 +1,6 @@
 import type { FormBody } from "../form-fields.js";
 
 // Routes read a form and its fields from here; the field helpers themselves live a layer lower.
-export { field, type FormBody } from "../form-fields.js";
 
 /** Reads a urlencoded or multipart body into text fields; anything else is an empty form. */
 export async function readForm(req: Request): Promise<FormBody> {

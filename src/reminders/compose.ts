@@ -1,8 +1,10 @@
 import type { Task } from "../db/schema.js";
-import { filterQuery, type DueWindow } from "../tasks/filters.js";
+import { filterQuery } from "../tasks/filters.js";
+import { type DueWindow } from "../db/task-query.js";
 import { describeDue, type DueLabel } from "../tasks/format.js";
 import { PRIORITY_LABELS } from "../tasks/labels.js";
-import type { GroupCounts, ReminderGroup, Slot } from "./slots.js";
+import type { Slot } from "./slots.js";
+import type { GroupCounts, ReminderGroup } from "../db/reminders.js";
 
 // Emails are written as plain strings with every value escaped: a scan composes ten thousand of
 // them in a run, and rendering them as JSX trees was a third of its CPU time.

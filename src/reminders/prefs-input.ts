@@ -1,6 +1,6 @@
 import type { User } from "../db/schema.js";
 import type { ReminderSettings } from "../db/reminder-prefs.js";
-import type { FormBody } from "../http/form.js";
+import type { FormBody } from "../form-fields.js";
 import { MAX_LEAD_DAYS } from "./slots.js";
 
 /** The reminder part of the settings form, as typed (strings), so errors can show it again. */

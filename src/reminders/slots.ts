@@ -9,7 +9,6 @@ export interface ReminderPrefs {
   overdueReminders: boolean;
 }
 
-export type { GroupCounts, ReminderGroup } from "../db/reminders.js";
 
 export interface Slot {
   /** Stable name of the reminder within a deadline: lead-2, lead-1, due, late-1 … late-28, final. */

@@ -5,7 +5,8 @@ import { checkCurrentPassword, currentPasswordError } from "../accounts/current-
 import { requestEmailChange } from "../accounts/email-change.js";
 import { changePassword } from "../accounts/password-change.js";
 import type { HonoEnv, SignedInEnv } from "../deps.js";
-import { field, readForm } from "../http/form.js";
+import { readForm } from "../http/form.js";
+import { field } from "../form-fields.js";
 import { requireUser } from "../http/session-middleware.js";
 import { ChangeEmailPage, ChangePasswordPage, type ChangeEmailForm, type ChangePasswordForm } from "../views/account-settings-pages.js";
 

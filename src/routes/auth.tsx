@@ -18,13 +18,14 @@ import { describeDevice } from "../auth/device-description.js";
 import { PasswordHasherBusy } from "../auth/password.js";
 import { claimLoginAttempt, withdrawLoginAttempt, type LoginClaim } from "../auth/rate-limit.js";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../auth/session-cookie.js";
-import { createSession, invalidateSession, newSession, tokenIdentity } from "../auth/session.js";
+import { createSession, newSession, tokenIdentity } from "../auth/session.js";
 import { addressAwaitsUndo } from "../db/account-tokens.js";
-import { startSessionAfterLogin } from "../db/sessions.js";
+import { deleteSession, startSessionAfterLogin } from "../db/sessions.js";
 import { findUserByEmail, insertUserIfNew } from "../db/users.js";
 import { canonicalTimezone } from "../time/zones.js";
 import type { HonoEnv } from "../deps.js";
-import { field, readForm } from "../http/form.js";
+import { readForm } from "../http/form.js";
+import { field } from "../form-fields.js";
 import { safeNext } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { logSecurityEvent } from "../log.js";
@@ -188,7 +189,7 @@ function deviceCookieForLog(device: DeviceCookie, claim: LoginClaim): "absent" |
 }
 
 authRoutes.post("/logout", requireUser, async (c) => {
-  await invalidateSession(c.var.db, c.var.session.id);
+  await deleteSession(c.var.db, c.var.session.id);
   clearSessionCookie(c, c.var.deps.config);
   return c.redirect("/login", 303);
 });

@@ -6,7 +6,8 @@ import { moveOpenTaskDue, setTaskStatus } from "../db/tasks.js";
 import type { HonoEnv } from "../deps.js";
 import { ACTION_LINK_TTL_MS, readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
-import { field, readForm } from "../http/form.js";
+import { readForm } from "../http/form.js";
+import { field } from "../form-fields.js";
 import { dueTomorrow } from "../tasks/due.js";
 import { describeDue } from "../tasks/format.js";
 import { ActionConfirmPage, ActionResultPage, UnsubscribePage } from "../views/email-pages.js";
@@ -48,7 +49,7 @@ emailRoutes.get("/action", async (c) => {
   if (check.action === "tomorrow" && found.task.status === "done") return alreadyDone(c, found.task);
   const newDue = check.action === "tomorrow" ? dueTomorrow(found.task.dueTime, found.timezone, c.var.deps.clock.now()) : null;
   const label = newDue ? describeDue({ ...newDue, dueAt: newDue.dueAt, done: false }, c.var.deps.clock.now(), found.timezone).absolute : undefined;
-  return c.render(<ActionConfirmPage token={token} task={found.task} action={check.action} newDue={label} />, { title: "Confirm" });
+  return c.render(<ActionConfirmPage token={token} task={{ id: found.task.id, title: found.task.title }} action={check.action} newDue={label} />, { title: "Confirm" });
 });
 
 emailRoutes.post("/action", async (c) => {

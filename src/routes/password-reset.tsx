@@ -5,7 +5,8 @@ import { issueDeviceCookie } from "../auth/device-cookie.js";
 import { linkState } from "../accounts/link-state.js";
 import { requestResetSoon, resetPassword, RESET_SENT_MESSAGE } from "../accounts/password-reset.js";
 import type { HonoEnv } from "../deps.js";
-import { field, readForm } from "../http/form.js";
+import { readForm } from "../http/form.js";
+import { field } from "../form-fields.js";
 import { ForgotPage, LinkProblemPage, ResetDonePage, ResetPage } from "../views/reset-pages.js";
 
 /** Password reset: GET/POST /forgot, GET/POST /reset/:token. */

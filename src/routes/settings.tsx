@@ -3,7 +3,8 @@ import { nameError, timezoneError, withoutEmpty } from "../auth/account-input.js
 import { canonicalTimezone } from "../time/zones.js";
 import { updateUserSettings } from "../db/users.js";
 import type { HonoEnv } from "../deps.js";
-import { field, readForm } from "../http/form.js";
+import { readForm } from "../http/form.js";
+import { field } from "../form-fields.js";
 import { requireUser } from "../http/session-middleware.js";
 import { reminderFormFrom, reminderFormOf, validateReminderForm } from "../reminders/prefs-input.js";
 import { SettingsPage } from "../views/settings-page.js";

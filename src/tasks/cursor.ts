@@ -3,7 +3,6 @@ import { fromBase64Url, textToBase64Url } from "../bytes.js";
 import { UUID } from "../ids.js";
 import { MAX_PRIORITY_RANK, priorityRank, type Cursor, type SortKey } from "../db/task-query.js";
 
-export type { Cursor } from "../db/task-query.js";
 
 export function cursorAfter(task: Task, sort: SortKey): string {
   const cursor: Cursor =

@@ -102,7 +102,6 @@ export function dueTomorrow(dueTime: string | null, timezone: string, now: Date)
   return { dueDate, dueTime: time, dueAt: dueMoment(dueDate, time, timezone) };
 }
 
-export type { DueWindows } from "../db/task-query.js";
 
 export function dueWindows(now: Date, timezone: string): DueWindows {
   const day = localDay(now, timezone);

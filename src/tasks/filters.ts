@@ -1,7 +1,6 @@
 import { taskPriority, taskStatus } from "../db/schema.js";
 import { DUE_WINDOWS, SORTS, type TaskFilter } from "../db/task-query.js";
 
-export { DUE_WINDOWS, SORTS, type DueWindow, type SortKey, type TaskFilter } from "../db/task-query.js";
 
 const MAX_QUERY = 200;
 

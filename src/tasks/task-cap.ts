@@ -1,7 +1,5 @@
 import { MAX_TASKS_PER_USER } from "../db/task-cap.js";
 
-export { MAX_TASKS_PER_USER };
-
 /** What someone at the cap is told when adding a task. */
 export function taskCapMessage(): string {
   return `You have ${MAX_TASKS_PER_USER.toLocaleString("en")} tasks, the most SmartTask keeps for one person. Delete tasks you no longer need (done ones, perhaps) to add more.`;

@@ -1,4 +1,3 @@
-import type { AccountFootprint } from "../db/account-deletion.js";
 import { FormAlert } from "./fields.js";
 import { CurrentPasswordField } from "./password-fields.js";
 
@@ -9,7 +8,14 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en
  * button that says plainly what it does. A wrong password comes back with its message beside the
  * field (the password itself is never put back into the page).
  */
-export function DeleteAccountPage(props: { email: string; footprint: AccountFootprint; error?: string; alert?: string }) {
+/** What deleting the account will remove, counted. */
+export interface FootprintView {
+  tasks: number;
+  sessions: number;
+  reminders: number;
+}
+
+export function DeleteAccountPage(props: { email: string; footprint: FootprintView; error?: string; alert?: string }) {
   const { footprint, error } = props;
   return (
     <section class="narrow">

@@ -1,5 +1,3 @@
-import type { Task } from "../db/schema.js";
-
 /** The page an unsubscribe link opens: one button, because following a link must change nothing. */
 export function UnsubscribePage(props: { token: string; email: string; done?: boolean }) {
   return (
@@ -27,7 +25,7 @@ export function UnsubscribePage(props: { token: string; email: string; done?: bo
 }
 
 /** Confirms an action from a reminder email before doing it, so a mail scanner's visit does nothing. */
-export function ActionConfirmPage(props: { token: string; task: Task; action: "done" | "tomorrow"; newDue?: string }) {
+export function ActionConfirmPage(props: { token: string; task: { id: string; title: string }; action: "done" | "tomorrow"; newDue?: string }) {
   const { task } = props;
   return (
     <section class="narrow">

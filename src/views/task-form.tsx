@@ -1,7 +1,7 @@
 import type { TaskErrors, TaskForm } from "../tasks/task-input.js";
 import { NOTES_MAX, TITLE_MAX } from "../tasks/task-input.js";
 import { describedBy, Field, FormAlert, Select } from "./fields.js";
-import { PRIORITY_OPTIONS, STATUS_OPTIONS } from "./labels.js";
+import { PRIORITY_OPTIONS, STATUS_OPTIONS } from "../tasks/labels.js";
 
 /**
  * The task form, for creating (no `taskId`) and editing. Inside the list, htmx posts it and

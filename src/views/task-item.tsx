@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import type { DueClock } from "../tasks/format.js";
-import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
+import { PRIORITY_LABELS, STATUS_LABELS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 import { dueShown, taskUrls } from "./task-due.js";
 

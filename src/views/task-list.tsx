@@ -1,9 +1,10 @@
 import type { TaskStatus } from "../db/schema.js";
-import { filterQuery, isFiltered, type TaskFilter } from "../tasks/filters.js";
+import { filterQuery, isFiltered } from "../tasks/filters.js";
+import { type TaskFilter } from "../db/task-query.js";
 import { emptyTaskForm } from "../tasks/task-input.js";
 import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
 import { TaskFormView } from "./task-form.js";
-import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels.js";
+import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 
 /** One page of rows: what "load more" shows. */

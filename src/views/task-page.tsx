@@ -1,5 +1,5 @@
 import type { ItemContext } from "./task-item.js";
-import { PRIORITY_LABELS, STATUS_LABELS } from "./labels.js";
+import { PRIORITY_LABELS, STATUS_LABELS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 import { dueShown, taskUrls } from "./task-due.js";
 
