@@ -3,7 +3,7 @@ import { DEFAULT_EMAIL } from "../config.js";
 import type { Db } from "../db/database.js";
 import { claimAccountMail, enqueueAccountMail, finishAccountMail, type AccountMailOutcome, type NewAccountMail } from "../db/account-mail.js";
 import type { AccountMailRow } from "../db/schema.js";
-import { MAX_BATCH, type OutgoingEmail } from "../email/mailer.js";
+import { MAX_BATCH, outgoingEmail, type OutgoingEmail } from "../email/mailer.js";
 import { errorForLog } from "../log.js";
 import type { JobDeps } from "../reminders/jobs.js";
 import type { ComposedAccountMessage } from "./message.js";
@@ -100,14 +100,9 @@ export async function sendAccountMail(deps: JobDeps, now: Date, ids?: string[]):
 }
 
 function toMessage(deps: JobDeps, row: AccountMailRow): OutgoingEmail {
-  return {
-    From: deps.config.emailFrom ?? DEFAULT_EMAIL.emailFrom,
-    To: row.toAddress,
-    Subject: row.subject,
-    HtmlBody: row.htmlBody,
-    TextBody: row.textBody,
-    MessageStream: deps.config.transactionalStream ?? DEFAULT_EMAIL.transactionalStream,
-    Tag: `account-${row.purpose}`,
-    Headers: [],
-  };
+  // The transactional stream, and no unsubscribe headers: this mail is not a subscription.
+  return outgoingEmail(deps.config, row, {
+    stream: deps.config.transactionalStream ?? DEFAULT_EMAIL.transactionalStream,
+    tag: `account-${row.purpose}`,
+  });
 }

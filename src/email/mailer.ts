@@ -1,3 +1,5 @@
+import { DEFAULT_EMAIL, type AppConfig } from "../config.js";
+
 /** One email as Postmark's batch endpoint takes it. */
 export interface OutgoingEmail {
   From: string;
@@ -32,3 +34,21 @@ export interface Mailer {
 
 /** Postmark's batch endpoint takes at most 500 messages per call. */
 export const MAX_BATCH = 500;
+
+/** A stored message (a reminder or account mail row) as Postmark takes it, from the configured sender. */
+export function outgoingEmail(
+  config: AppConfig,
+  row: { toAddress: string; subject: string; htmlBody: string; textBody: string },
+  how: { stream: string; tag: string; headers?: OutgoingEmail["Headers"] },
+): OutgoingEmail {
+  return {
+    From: config.emailFrom ?? DEFAULT_EMAIL.emailFrom,
+    To: row.toAddress,
+    Subject: row.subject,
+    HtmlBody: row.htmlBody,
+    TextBody: row.textBody,
+    MessageStream: how.stream,
+    Tag: how.tag,
+    Headers: how.headers ?? [],
+  };
+}

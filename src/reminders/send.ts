@@ -2,7 +2,7 @@ import { claimForSending, dropUnwanted, expireStale, recordOutcomes, type SendRe
 import type { OutboxRow } from "../db/schema.js";
 import { pauseReminders } from "../db/reminder-prefs.js";
 import { DEFAULT_EMAIL } from "../config.js";
-import { MAX_BATCH, type OutgoingEmail, type SendOutcome } from "../email/mailer.js";
+import { MAX_BATCH, outgoingEmail, type OutgoingEmail, type SendOutcome } from "../email/mailer.js";
 import { errorForLog } from "../log.js";
 import type { JobDeps } from "./jobs.js";
 
@@ -98,19 +98,14 @@ function recordFor(row: OutboxRow, outcome: SendOutcome, now: Date): SendRecord 
 
 /** The outbox row as a Postmark message, with RFC 8058 one-click unsubscribe headers. */
 export function toMessage(deps: JobDeps, row: OutboxRow): OutgoingEmail {
-  return {
-    From: deps.config.emailFrom ?? DEFAULT_EMAIL.emailFrom,
-    To: row.toAddress,
-    Subject: row.subject,
-    HtmlBody: row.htmlBody,
-    TextBody: row.textBody,
-    MessageStream: deps.config.messageStream ?? DEFAULT_EMAIL.messageStream,
-    Tag: row.kind === "digest" ? "reminder-digest" : "reminder-task",
-    Headers: [
+  return outgoingEmail(deps.config, row, {
+    stream: deps.config.messageStream ?? DEFAULT_EMAIL.messageStream,
+    tag: row.kind === "digest" ? "reminder-digest" : "reminder-task",
+    headers: [
       { Name: "List-Unsubscribe", Value: `<${row.unsubscribeUrl}>` },
       { Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click" },
     ],
-  };
+  });
 }
 
 /**
