@@ -1,4 +1,5 @@
 import type { FormErrors } from "../auth/account-input.js";
+import { lifetimeInWords } from "../accounts/tokens.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
 import { CurrentPasswordField, NewPasswordField } from "./password-fields.js";
 
@@ -61,7 +62,7 @@ export function ChangeEmailPage(props: { current: string; email: string; errors:
       ) : null}
       <p>
         Your address is <strong class="wrap">{props.current}</strong>. The new one takes effect once you confirm it with the link we mail to it; the
-        old one is told, with a link to undo the change for 7 days.
+        old one is told, with a link to undo the change for {lifetimeInWords("email_undo")}.
       </p>
       <FormAlert message={errors.form ?? (Object.keys(errors).length ? "Please correct the fields marked below." : undefined)} />
       <form method="post" action="/settings/email" novalidate>

@@ -1,4 +1,4 @@
-import type { FormErrors, RegisterForm } from "../auth/account-input.js";
+import { NAME_MAX, type FormErrors, type RegisterForm } from "../auth/account-input.js";
 import { describedBy, Field, FormAlert } from "./fields.js";
 import { NewPasswordField } from "./password-fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
@@ -24,7 +24,7 @@ export function RegisterPage(props: { form: Omit<RegisterForm, "password">; erro
       {props.taken ? <TakenAddressAlert /> : <FormAlert message={errors.form} />}
       <form method="post" action="/register" novalidate>
         <Field id="name" label="Name" error={errors.name}>
-          <input id="name" name="name" value={form.name} autocomplete="name" required maxlength={100} {...describedBy("name", errors.name)} />
+          <input id="name" name="name" value={form.name} autocomplete="name" required maxlength={NAME_MAX} {...describedBy("name", errors.name)} />
         </Field>
         <Field id="email" label="Email" error={errors.email}>
           <input id="email" name="email" type="email" value={form.email} autocomplete="email" required {...describedBy("email", errors.email)} />
