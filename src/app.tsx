@@ -1,3 +1,6 @@
+import { planningViewRoutes } from "./routes/planning-views.js";
+import { quickAddRoutes } from "./routes/quick-add.js";
+import { rescheduleRoutes } from "./routes/reschedule.js";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -96,6 +99,10 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
 
   app.get("/", (c) => c.redirect(c.var.user ? "/tasks" : "/login", 303));
   app.route("/", authRoutes);
+  app.route("/", planningViewRoutes);
+  // Before taskRoutes, whose /:id would otherwise take /tasks/quick.
+  app.route("/tasks", quickAddRoutes);
+  app.route("/tasks", rescheduleRoutes);
   app.route("/tasks", taskRoutes);
   // The account pages under /settings come before the settings form's own sub-app.
   app.route("/settings", accountSettingsRoutes);

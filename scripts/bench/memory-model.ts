@@ -29,6 +29,8 @@ export const memoryUser: User = {
   overdueReminders: true,
   reminderDelivery: "digest",
   remindersPausedReason: null,
+  dateOrder: null,
+  taskCount: 1_000,
 };
 
 export function memoryTasks(now: Date): Task[] {
@@ -52,6 +54,9 @@ export function memoryTasks(now: Date): Task[] {
       updatedAt: created,
       completedAt: status === "done" ? created : null,
       remindersEnabled: true,
+      rrule: null,
+      repeatFrom: "due",
+      occurrence: 1,
     };
   });
 }

@@ -42,6 +42,16 @@ export const users = pgTable("users", {
    * also goes by mail). Null: no reminder goes to it. Accounts older than verification count as verified.
    */
   emailVerifiedAt: timestamptz("email_verified_at"),
+  /**
+   * How the owner writes numeric dates in quick add ("3/12"): day first or month first. Null:
+   * follow the browser's Accept-Language until they choose.
+   */
+  dateOrder: text("date_order", { enum: ["dmy", "mdy"] }),
+  /**
+   * How many tasks the owner has, kept by statement-level triggers on tasks (migration 0006), so
+   * the 10,000-task cap is checked by reading one row instead of counting the owner's tasks.
+   */
+  taskCount: integer("task_count").notNull().default(0),
 });
 
 /** Lucia-guide sessions: the cookie holds `id.secret`; only SHA-256(secret) is stored. */
@@ -106,6 +116,15 @@ export const tasks = pgTable(
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
     completedAt: timestamptz("completed_at"),
     remindersEnabled: boolean("reminders_enabled").notNull().default(true),
+    /**
+     * Repetition as an RFC 5545 RRULE value without DTSTART ("FREQ=MONTHLY;BYMONTHDAY=-1"),
+     * read in the owner's zone on local dates (src/recurrence/). Null: the task happens once.
+     */
+    rrule: text("rrule"),
+    /** "due": the next occurrence follows the due date; "completion": it counts from the day it was done. */
+    repeatFrom: text("repeat_from", { enum: ["due", "completion"] }).notNull().default("due"),
+    /** Which occurrence of the rule the task is at now (1 = the first): what COUNT limits. */
+    occurrence: integer("occurrence").notNull().default(1),
   },
   (t) => [
     index("tasks_user_due_idx").on(t.userId, t.dueAt, t.id),
@@ -127,6 +146,35 @@ export const tasks = pgTable(
     check("tasks_due_consistent", sql`(${t.dueDate} is null) = (${t.dueAt} is null)`),
     check("tasks_time_needs_date", sql`${t.dueTime} is null or ${t.dueDate} is not null`),
     check("tasks_completed_when_done", sql`(${t.status} = 'done') = (${t.completedAt} is not null)`),
+    check("tasks_rrule_length", sql`char_length(${t.rrule}) <= 500`),
+    check("tasks_rrule_needs_date", sql`${t.rrule} is null or ${t.dueDate} is not null`),
+  ],
+);
+
+/**
+ * Occurrences of a repeating task that were completed: the task itself moves on to its next
+ * occurrence, and this row is what the Done view lists and what "undo" puts back.
+ */
+export const taskCompletions = pgTable(
+  "task_completions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    taskId: uuid("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    occurrence: integer("occurrence").notNull(),
+    /** The occurrence's deadline as it was when completed. */
+    dueDate: date("due_date", { mode: "string" }).notNull(),
+    dueTime: time("due_time"),
+    dueAt: timestamptz("due_at").notNull(),
+    completedAt: timestamptz("completed_at").notNull(),
+  },
+  (t) => [
+    index("task_completions_user_idx").on(t.userId, t.completedAt),
+    index("task_completions_task_idx").on(t.taskId, t.completedAt),
   ],
 );
 
@@ -181,6 +229,8 @@ export const reminderItems = pgTable(
       .references(() => tasks.id, { onDelete: "cascade" }),
     grp: text("grp", { enum: ["overdue", "today", "soon"] }).notNull(),
     slot: text("slot").notNull(),
+    /** The occurrence's due date the reminder was about (a repeating task has many); null in rows from before 0006. */
+    dueDate: date("due_date", { mode: "string" }),
   },
   (t) => [primaryKey({ columns: [t.outboxId, t.taskId] }), index("reminder_items_task_idx").on(t.taskId)],
 );
@@ -298,6 +348,7 @@ export type OutboxRow = typeof reminderOutbox.$inferSelect;
 export type AccountTokenRow = typeof accountTokens.$inferSelect;
 export type AccountMailRow = typeof accountMail.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
+export type TaskCompletion = typeof taskCompletions.$inferSelect;
 export type TaskPriority = (typeof taskPriority.enumValues)[number];
 export type TaskStatus = (typeof taskStatus.enumValues)[number];
 export type NewDevMail = typeof devMailbox.$inferInsert;

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { endOfLocalDaySql, localDateSql } from "./calendar.js";
 import { rowsOf, statementName, type Db } from "./database.js";
-import { tasks, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
+import { tasks, users, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
 import { MAX_TASKS_PER_USER } from "./task-cap.js";
 import { priorityAtRank, type Cursor, type DueWindows, type TaskFilter } from "./task-query.js";
 
@@ -18,6 +18,9 @@ export interface TaskValues {
   dueAt: Date | null;
   /** Undefined: unchanged on update, on for a new task. */
   remindersEnabled?: boolean;
+  /** Repetition (src/recurrence/); undefined: unchanged on update, none for a new task. */
+  rrule?: string | null;
+  repeatFrom?: "due" | "completion";
 }
 
 // The writes people make all day are prepared once per database handle: Drizzle then does not
@@ -30,15 +33,17 @@ function prepareWrites(db: Db) {
   const owned = and(eq(tasks.id, p("id")), eq(tasks.userId, p("userId")));
   return {
     // INSERT … SELECT so that the cap is checked by the insert itself: no row (and no extra round
-    // trip) once the owner has MAX_TASKS_PER_USER tasks. The columns go in the table's order.
+    // trip) once the owner has MAX_TASKS_PER_USER tasks. It reads the owner's counter (kept by
+    // triggers, migration 0006): counting their tasks here cost a scan that grew with each task.
+    // The columns go in the table's order.
     insert: db
       .insert(tasks)
       .select(
         sql`select gen_random_uuid(), ${p("userId")}::uuid, ${p("title")}::text, ${p("notes")}::text,
           ${p("priority")}::task_priority, ${p("status")}::task_status, ${p("dueDate")}::date, ${p("dueTime")}::time,
           ${p("dueAt")}::timestamptz, ${p("now")}::timestamptz, ${p("now")}::timestamptz, ${p("completedAt")}::timestamptz,
-          ${p("remindersEnabled")}::boolean
-          where (select count(*) from ${tasks} where ${tasks.userId} = ${p("userId")}::uuid) < ${MAX_TASKS_PER_USER}`,
+          ${p("remindersEnabled")}::boolean, ${p("rrule")}::text, ${p("repeatFrom")}::text, 1
+          where (select ${users.taskCount} from ${users} where ${users.id} = ${p("userId")}::uuid) < ${MAX_TASKS_PER_USER}`,
       )
       .returning()
       .prepare(statementName(db, "task_insert")),
@@ -69,6 +74,8 @@ export async function insertTask(db: Db, userId: string, values: TaskValues, now
     ...values,
     userId,
     remindersEnabled: values.remindersEnabled ?? true,
+    rrule: values.rrule ?? null,
+    repeatFrom: values.repeatFrom ?? "due",
     now,
     completedAt: values.status === "done" ? now : null,
   });
@@ -140,6 +147,7 @@ export async function listTasksWithCounts(
     ${tasks.priority} as priority, ${tasks.status} as status, ${tasks.dueDate}::text as due_date, ${tasks.dueTime}::text as due_time,
     ${ms(tasks.dueAt)} as due_at, ${ms(tasks.createdAt)} as created_at, ${ms(tasks.updatedAt)} as updated_at,
     ${ms(tasks.completedAt)} as completed_at, ${tasks.remindersEnabled} as reminders_enabled,
+    ${tasks.rrule} as rrule, ${tasks.repeatFrom} as repeat_from, ${tasks.occurrence} as occurrence,
     row_number() over (order by ${sql.join(order, sql`, `)}) as n
     from ${tasks} where ${and(...pageConditions)} order by ${sql.join(order, sql`, `)} limit ${limit + 1}`;
   const counts = withCounts ? countsQuery(conditions) : sql`null`;
@@ -170,7 +178,7 @@ function json(value: unknown): unknown {
 }
 
 /** A tasks row as json_agg writes it: column names as in SQL, instants as epoch milliseconds. */
-interface TaskJson {
+export interface TaskJson {
   id: string;
   user_id: string;
   title: string;
@@ -184,9 +192,12 @@ interface TaskJson {
   updated_at: number;
   completed_at: number | null;
   reminders_enabled: boolean;
+  rrule: string | null;
+  repeat_from: "due" | "completion";
+  occurrence: number;
 }
 
-function taskFromJson(r: TaskJson): Task {
+export function taskFromJson(r: TaskJson): Task {
   return {
     id: r.id,
     userId: r.user_id,
@@ -201,6 +212,9 @@ function taskFromJson(r: TaskJson): Task {
     updatedAt: new Date(r.updated_at),
     completedAt: r.completed_at === null ? null : new Date(r.completed_at),
     remindersEnabled: r.reminders_enabled,
+    rrule: r.rrule,
+    repeatFrom: r.repeat_from,
+    occurrence: r.occurrence,
   };
 }
 

@@ -55,6 +55,8 @@ export function taskView(task: Task): TaskView {
     createdAt: task.createdAt,
     updatedAt: task.updatedAt,
     completedAt: task.completedAt,
+    rrule: task.rrule,
+    repeatFrom: task.repeatFrom,
   };
 }
 

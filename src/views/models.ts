@@ -19,6 +19,9 @@ export interface TaskView {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  /** The RRULE value of a repeating task (src/recurrence/), null for a one-off; and what it counts from. */
+  rrule: string | null;
+  repeatFrom: "due" | "completion";
 }
 
 /** One line of the dev mailbox. */
