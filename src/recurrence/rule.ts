@@ -1,0 +1,313 @@
+import * as rruleModule from "rrule";
+import type { Options } from "rrule";
+
+// rrule 2.8.1 ships a UMD build as "main", in which Node's ESM loader finds no named exports (they
+// sit on the default export), and an ESM build as "module", which bundlers (the Worker) take.
+// Reading the namespace covers both without a second copy of the library.
+const { RRule } = (Reflect.get(rruleModule, "default") ?? rruleModule) as typeof rruleModule;
+
+// Recurrence runs on LOCAL dates only. A YYYY-MM-DD date is handed to rrule as that date's UTC
+// midnight ("floating" time): rrule never sees a zone, so a DST change cannot move an occurrence,
+// and month ends and leap days follow the calendar. The due time is kept apart, and the due moment
+// is computed in the owner's zone from date and time (dueMoment in src/tasks/due.ts).
+
+export type Frequency = "DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY";
+export type WeekdayCode = "MO" | "TU" | "WE" | "TH" | "FR" | "SA" | "SU";
+export const WEEKDAY_CODES: readonly WeekdayCode[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+/** A day of the week, with an ordinal within the month or year when it has one (-1FR: the last Friday). */
+export interface RuleWeekday {
+  day: WeekdayCode;
+  nth: number | null;
+}
+
+/** The RRULE subset SmartTask stores (RFC 5545, without DTSTART: the task's due date is the start). */
+export interface ParsedRule {
+  freq: Frequency;
+  interval: number;
+  byDay: RuleWeekday[];
+  byMonthDay: number[];
+  byMonth: number[];
+  bySetPos: number[];
+  count: number | null;
+  /** The last date an occurrence may fall on (YYYY-MM-DD), inclusive. */
+  until: string | null;
+}
+
+export const MAX_RULE_LENGTH = 500;
+const MAX_INTERVAL = 999;
+const MAX_COUNT = 9999;
+
+const intIn = (text: string, min: number, max: number): number | null => {
+  if (!/^[+-]?\d{1,4}$/.test(text)) return null;
+  const n = Number(text);
+  return n >= min && n <= max && n !== 0 ? n : null;
+};
+
+/** Each item of a comma list, or null when any item is not a non-zero integer in [min, max]. */
+const intList = (text: string, min: number, max: number): number[] | null => {
+  const values = text.split(",").map((item) => intIn(item, min, max));
+  return values.every((v) => v !== null) && new Set(values).size === values.length ? (values as number[]) : null;
+};
+
+function parseWeekdays(text: string): RuleWeekday[] | null {
+  const days: RuleWeekday[] = [];
+  for (const item of text.split(",")) {
+    const match = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(item);
+    if (!match) return null;
+    const nth = match[1] === undefined ? null : intIn(match[1], -53, 53);
+    if (match[1] !== undefined && nth === null) return null;
+    days.push({ day: match[2] as WeekdayCode, nth });
+  }
+  return days;
+}
+
+/**
+ * Reads an RRULE value (no DTSTART, no "RRULE:" prefix) within SmartTask's subset, or null:
+ * FREQ (DAILY, WEEKLY, MONTHLY, YEARLY), INTERVAL, BYDAY (with ordinals such as -1FR in monthly and
+ * yearly rules), BYMONTHDAY (negatives count from the month's end), BYMONTH, BYSETPOS, and at most
+ * one of COUNT and UNTIL (a date, YYYYMMDD).
+ * @example parseRule("FREQ=MONTHLY;BYMONTHDAY=-1") // { freq: "MONTHLY", byMonthDay: [-1], … }
+ */
+export function parseRule(rrule: string): ParsedRule | null {
+  if (rrule.length === 0 || rrule.length > MAX_RULE_LENGTH) return null;
+  const parts = new Map<string, string>();
+  for (const part of rrule.split(";")) {
+    const match = /^([A-Z]+)=([^;=]+)$/.exec(part);
+    if (!match || parts.has(match[1]!)) return null;
+    parts.set(match[1]!, match[2]!);
+  }
+  const rule: ParsedRule = { freq: "DAILY", interval: 1, byDay: [], byMonthDay: [], byMonth: [], bySetPos: [], count: null, until: null };
+  for (const [key, value] of parts) {
+    switch (key) {
+      case "FREQ":
+        if (!["DAILY", "WEEKLY", "MONTHLY", "YEARLY"].includes(value)) return null;
+        rule.freq = value as Frequency;
+        break;
+      case "INTERVAL": {
+        const n = intIn(value, 1, MAX_INTERVAL);
+        if (n === null) return null;
+        rule.interval = n;
+        break;
+      }
+      case "BYDAY": {
+        const days = parseWeekdays(value);
+        if (!days) return null;
+        rule.byDay = days;
+        break;
+      }
+      case "BYMONTHDAY": {
+        const days = intList(value, -31, 31);
+        if (!days) return null;
+        rule.byMonthDay = days;
+        break;
+      }
+      case "BYMONTH": {
+        const months = intList(value, 1, 12);
+        if (!months) return null;
+        rule.byMonth = months;
+        break;
+      }
+      case "BYSETPOS": {
+        const positions = intList(value, -366, 366);
+        if (!positions) return null;
+        rule.bySetPos = positions;
+        break;
+      }
+      case "COUNT": {
+        const n = intIn(value, 1, MAX_COUNT);
+        if (n === null) return null;
+        rule.count = n;
+        break;
+      }
+      case "UNTIL": {
+        const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
+        const date = match ? `${match[1]}-${match[2]}-${match[3]}` : "";
+        if (!match || !isCalendarDate(date)) return null;
+        rule.until = date;
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  if (!parts.has("FREQ")) return null;
+  if (rule.count !== null && rule.until !== null) return null; // RFC 5545: one or the other
+  // RFC 5545: BYMONTHDAY never in a weekly rule; ordinal days only in monthly and yearly ones;
+  // BYSETPOS only alongside another BYxxx part.
+  if (rule.freq === "WEEKLY" && rule.byMonthDay.length) return null;
+  if (rule.byDay.some((d) => d.nth !== null) && rule.freq !== "MONTHLY" && rule.freq !== "YEARLY") return null;
+  if (rule.freq === "MONTHLY" && rule.byDay.some((d) => d.nth !== null && Math.abs(d.nth) > 5)) return null;
+  if (rule.bySetPos.length && !rule.byDay.length && !rule.byMonthDay.length && !rule.byMonth.length) return null;
+  return rule;
+}
+
+const isCalendarDate = (date: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+
+/** A YYYY-MM-DD date as rrule's floating date (that date's UTC midnight). */
+const floating = (date: string): Date => new Date(`${date}T00:00:00Z`);
+const dateOf = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** rrule's options for a parsed rule started at `start`; COUNT is left to the callers (see below). */
+function rruleFor(rule: ParsedRule, start: string): InstanceType<typeof RRule> {
+  const options: Partial<Options> = {
+    freq: RRule[rule.freq],
+    interval: rule.interval,
+    dtstart: floating(start),
+    wkst: RRule.MO,
+    until: rule.until ? floating(rule.until) : null,
+  };
+  if (rule.byDay.length) options.byweekday = rule.byDay.map((d) => (d.nth === null ? RRule[d.day] : RRule[d.day].nth(d.nth)));
+  if (rule.byMonthDay.length) options.bymonthday = rule.byMonthDay;
+  if (rule.byMonth.length) options.bymonth = rule.byMonth;
+  if (rule.bySetPos.length) options.bysetpos = rule.bySetPos;
+  return new RRule(options);
+}
+
+// COUNT is the length of the whole series, which began at the task's first due date; the task
+// carries the number of its current occurrence (tasks.occurrence), so the series is continued from
+// the current date and the count checked against that number rather than handed to rrule (which
+// would count again from the date it is given).
+
+/**
+ * The first local date on or after `onOrAfter` that the rule produces (a new repeating task's due
+ * date when the typed date does not match its rule), or null when it produces none.
+ * @example firstOccurrence("FREQ=WEEKLY;BYDAY=SU", "2025-12-03") // "2025-12-07"
+ */
+export function firstOccurrence(rrule: string, onOrAfter: string): string | null {
+  const rule = parseRule(rrule);
+  if (!rule || !isCalendarDate(onOrAfter)) return null;
+  const at = rruleFor(rule, onOrAfter).after(floating(onOrAfter), true);
+  return at ? dateOf(at) : null;
+}
+
+/**
+ * The occurrence strictly after the local date `after`, or null when the series has ended: its
+ * COUNT reached (`occurrence` is the number of the current occurrence, 1-based) or its UNTIL passed.
+ * @example nextOccurrence("FREQ=MONTHLY;BYMONTHDAY=-1", "2027-01-31", 1) // "2027-02-28"
+ */
+export function nextOccurrence(rrule: string, after: string, occurrence: number): string | null {
+  return occurrenceFrom(rrule, after, occurrence, after)?.date ?? null;
+}
+
+/** An occurrence in the series and its number. */
+export interface Occurrence {
+  date: string;
+  occurrence: number;
+}
+
+/**
+ * The first occurrence after `after` that falls on or after `notBefore`, numbered: occurrences
+ * passed over on the way (missed days of an overdue daily task) count towards COUNT but are not
+ * returned. Null when the series ends first.
+ * @example occurrenceFrom("FREQ=DAILY", "2025-12-01", 1, "2025-12-05") // { date: "2025-12-05", occurrence: 5 }
+ */
+export function occurrenceFrom(rrule: string, after: string, occurrence: number, notBefore: string): Occurrence | null {
+  const rule = parseRule(rrule);
+  if (!rule || !isCalendarDate(after) || !isCalendarDate(notBefore)) return null;
+  const series = rruleFor(rule, after);
+  // Occurrences strictly between `after` and `notBefore` are passed over (and counted).
+  const passed = notBefore > after ? series.between(floating(after), floating(notBefore), false).length : 0;
+  const at = notBefore > after ? series.after(floating(notBefore), true) : series.after(floating(after), false);
+  if (!at) return null;
+  const number = occurrence + passed + 1;
+  if (rule.count !== null && number > rule.count) return null;
+  return { date: dateOf(at), occurrence: number };
+}
+
+const DAY_NAMES: Record<WeekdayCode, string> = { MO: "Monday", TU: "Tuesday", WE: "Wednesday", TH: "Thursday", FR: "Friday", SA: "Saturday", SU: "Sunday" };
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const ORDINAL_WORDS: Record<number, string> = { 1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", [-1]: "last", [-2]: "second-to-last", [-3]: "third-to-last" };
+const WORKWEEK = ["MO", "TU", "WE", "TH", "FR"];
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st, 31st. */
+export function ordinalNumber(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+/** "a, b and c". */
+const listed = (items: string[]): string => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
+const every = (n: number, unit: string): string => (n === 1 ? `every ${unit}` : `every ${n} ${unit}s`);
+const ordinalWord = (n: number): string => ORDINAL_WORDS[n] ?? ordinalNumber(n);
+const monthDayWords = (d: number): string => (d === -1 ? "the last day" : d < 0 ? `the ${ordinalWord(d)} day` : `the ${ordinalNumber(d)}`);
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+/** The "28,29,…,d;BYSETPOS=-1" convention: day d, or the month's last day when it is shorter. */
+function clampedMonthDay(rule: ParsedRule): number | null {
+  if (rule.bySetPos.length !== 1 || rule.bySetPos[0] !== -1 || rule.byDay.length) return null;
+  const days = [...rule.byMonthDay].sort((a, b) => a - b);
+  const last = days.at(-1)!;
+  if (days[0] !== 28 || last < 29 || days.length !== last - 27 || !days.every((d, i) => d === 28 + i)) return null;
+  return last;
+}
+
+function weekdayWords(rule: ParsedRule): string {
+  return listed(rule.byDay.map((d) => (d.nth === null ? DAY_NAMES[d.day] : `the ${ordinalWord(d.nth)} ${DAY_NAMES[d.day]}`)));
+}
+
+function coreWords(rule: ParsedRule): string {
+  const plainDays = rule.byDay.every((d) => d.nth === null) ? rule.byDay.map((d) => d.day) : [];
+  switch (rule.freq) {
+    case "DAILY":
+      return every(rule.interval, "day") + (rule.byDay.length ? ` on ${weekdayWords(rule)}` : "");
+    case "WEEKLY":
+      if (rule.interval === 1 && sameSet(plainDays, WORKWEEK) && !rule.bySetPos.length) return "every weekday";
+      return every(rule.interval, "week") + (rule.byDay.length ? ` on ${weekdayWords(rule)}` : "");
+    case "MONTHLY": {
+      const months = every(rule.interval, "month");
+      const clamped = clampedMonthDay(rule);
+      if (clamped !== null) {
+        return `on the ${ordinalNumber(clamped)} of ${months} (the last day in shorter months)`;
+      }
+      if (rule.bySetPos.length === 1 && sameSet(plainDays, WORKWEEK) && !rule.byMonthDay.length) return `${months} on the ${ordinalWord(rule.bySetPos[0]!)} weekday`;
+      if (!rule.bySetPos.length && rule.byMonthDay.length && !rule.byDay.length) return `${months} on ${listed(rule.byMonthDay.map(monthDayWords))}`;
+      if (!rule.bySetPos.length && !rule.byMonthDay.length && rule.byDay.length && rule.byDay.every((d) => d.nth !== null)) return `${months} on ${weekdayWords(rule)}`;
+      break;
+    }
+    case "YEARLY": {
+      const years = every(rule.interval, "year");
+      if (rule.byMonth.length === 1 && !rule.byDay.length) {
+        const month = MONTH_NAMES[rule.byMonth[0]! - 1]!;
+        if (rule.byMonth[0] === 2 && rule.bySetPos.length === 1 && rule.bySetPos[0] === -1 && sameSet(rule.byMonthDay.map(String), ["28", "29"])) {
+          return `${years} on 29 February (28 February in other years)`;
+        }
+        if (rule.byMonthDay.length === 1 && !rule.bySetPos.length) {
+          const d = rule.byMonthDay[0]!;
+          return d > 0 ? `${years} on ${d} ${month}` : `${years} on ${monthDayWords(d)} of ${month}`;
+        }
+      }
+      if (!rule.byMonth.length && !rule.byMonthDay.length && !rule.byDay.length) return years;
+      break;
+    }
+  }
+  return genericWords(rule);
+}
+
+/** Any other rule of the subset, part by part: plain, if not elegant. */
+function genericWords(rule: ParsedRule): string {
+  const unit = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" }[rule.freq];
+  const parts = [every(rule.interval, unit)];
+  if (rule.byMonth.length) parts.push(`in ${listed(rule.byMonth.map((m) => MONTH_NAMES[m - 1]!))}`);
+  if (rule.byMonthDay.length) parts.push(`on ${listed(rule.byMonthDay.map(monthDayWords))}`);
+  if (rule.byDay.length) parts.push(`on ${weekdayWords(rule)}`);
+  if (rule.bySetPos.length) parts.push(`(only the ${listed(rule.bySetPos.map(ordinalWord))} of those)`);
+  return parts.join(" ");
+}
+
+/** 30 June 2027. */
+export function longDate(date: string): string {
+  return `${Number(date.slice(8, 10))} ${MONTH_NAMES[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
+}
+
+/**
+ * The rule in words, with its end and what it counts from.
+ * @example describeRule("FREQ=MONTHLY;BYMONTHDAY=-1", "due") // "every month on the last day, from the due date"
+ */
+export function describeRule(rrule: string, repeatFrom: "due" | "completion"): string {
+  const rule = parseRule(rrule);
+  if (!rule) return "repeats (a rule SmartTask cannot read)";
+  const end = rule.count === 1 ? ", once" : rule.count !== null ? `, ${rule.count} times` : rule.until ? `, until ${longDate(rule.until)}` : "";
+  return `${coreWords(rule)}${end}, ${repeatFrom === "completion" ? "from completion" : "from the due date"}`;
+}
