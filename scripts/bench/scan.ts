@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { build } from "esbuild";
 import { databaseEnv, describeDatabase, freshTarget } from "./database.js";
 import type { ScanFigures } from "./scan-run.js";
 import { seed, type Shape } from "./seed.js";
@@ -41,9 +42,36 @@ export async function runScanScenario(scenario: ScanScenario, url: string | unde
   return { scenario, database: described, seedSeconds, figures };
 }
 
-function runChild(env: Record<string, string>): Promise<ScanFigures> {
+/**
+ * The scan's process runs one esbuild bundle of scan-run.ts, as the Worker runs one bundle made
+ * by wrangler's esbuild: loaded through tsx on Node 24, drizzle-orm's modules alone left ~150 MB
+ * of start-up garbage in the process's RSS (see docs/benchmarks.md), which is not the scan's. The
+ * bundle sits under node_modules/.cache so that what stays external (PGlite, which finds its
+ * WebAssembly beside its own module) resolves from the project.
+ */
+const SCAN_BUNDLE = "node_modules/.cache/smarttask-bench/scan-run.mjs";
+
+let bundled: Promise<unknown> | null = null;
+function bundleScanRun(): Promise<unknown> {
+  bundled ??= build({
+    entryPoints: ["scripts/bench/scan-run.ts"],
+    outfile: SCAN_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg-native"],
+    // CommonJS dependencies (pg) call require() for Node's built-ins, which an ES module lacks.
+    banner: { js: 'import { createRequire as __benchRequire } from "node:module"; const require = __benchRequire(import.meta.url);' },
+    logLevel: "warning",
+  });
+  return bundled;
+}
+
+async function runChild(env: Record<string, string>): Promise<ScanFigures> {
+  await bundleScanRun();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/scan-run.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [SCAN_BUNDLE], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
