@@ -4,6 +4,7 @@
 // 1,000,000 tasks. PostgreSQL at BENCH_DATABASE_URL (a throwaway database: its schemas are dropped),
 // else the embedded PGlite. BENCH_CPU_PROF=1 (or --profile) profiles the server. Loopback only,
 // every load bounded in time. Results: the terminal and docs/benchmarks.md.
+import { MAX_ROW_BYTES, rowWeight } from "./row-weight.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -77,6 +78,10 @@ const started = performance.now();
 try {
   console.log(`SmartTask benchmark, ${report.meta.mode}, on ${url ? "the PostgreSQL server at BENCH_DATABASE_URL" : "the embedded PGlite database (BENCH_DATABASE_URL is not set)"}`);
   if (args.only !== "scan") {
+    const weight = await rowWeight();
+    const verdict = weight.bytesPerRow < MAX_ROW_BYTES ? "PASS" : "FAIL";
+    report.notes.push(`HTML per list row: ${weight.bytesPerRow} bytes (${weight.rows} rows of the in-memory page, before compression); target < ${MAX_ROW_BYTES}: ${verdict}.`);
+    console.log(`HTML per list row: ${weight.bytesPerRow} bytes (target < ${MAX_ROW_BYTES}: ${verdict})`);
     console.log("\nCeilings");
     await measureCeilings({ tmpRoot, timing, profile }, report).catch(keepGoing("the ceilings"));
     console.log("\nSmartTask (Node entry)");
