@@ -30,7 +30,7 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | nul
 export async function updateUserSettings(
   db: Db,
   userId: string,
-  values: { name: string; timezone: string } & ReminderSettings,
+  values: { name: string; timezone: string; dateOrder?: "dmy" | "mdy" | null } & ReminderSettings,
   now: Date,
   /** Whether the person said reminders should be on (the form carried the box ticked); only then is a pause lifted. */
   opts: { liftPause?: boolean; retime?: boolean } = {},

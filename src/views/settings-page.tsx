@@ -1,13 +1,21 @@
 import { NAME_MAX, type FormErrors } from "../auth/account-input.js";
 import type { ReminderErrors, ReminderForm } from "../reminders/prefs-input.js";
 import { MAX_LEAD_DAYS, overdueScheduleInWords } from "../reminders/slots.js";
-import { describedBy, Field, FormAlert } from "./fields.js";
+import { describedBy, Field, FormAlert, Select } from "./fields.js";
 import { TimezoneSelect } from "./timezone-select.js";
 
 export interface SettingsForm {
   name: string;
   timezone: string;
+  /** "" (automatic: from the browser's Accept-Language), "dmy" or "mdy". */
+  date_order: string;
 }
+
+const DATE_ORDERS = [
+  ["", "Automatic (from your browser)"],
+  ["dmy", "Day first: 3/12 is 3 December"],
+  ["mdy", "Month first: 3/12 is March 12"],
+] as const;
 
 const HOURS = Array.from({ length: 24 }, (_, h) => [String(h), `${String(h).padStart(2, "0")}:00`] as const);
 
@@ -39,6 +47,9 @@ export function SettingsPage(props: {
         </Field>
         <Field id="timezone" label="Timezone" error={errors.timezone} hint="Tasks due on a date stay on that date when you change zone; timed ones keep their moment.">
           <TimezoneSelect value={form.timezone} error={errors.timezone} />
+        </Field>
+        <Field id="date_order" label="Dates typed as numbers in quick add" error={errors.date_order}>
+          <Select id="date_order" name="date_order" value={form.date_order} options={DATE_ORDERS} error={errors.date_order} />
         </Field>
 
         <fieldset class="reminders">
