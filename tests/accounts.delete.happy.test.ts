@@ -95,7 +95,7 @@ describe("deleting the account", () => {
     const otherBefore = await countsOf(other.id);
     // Everything above names the person somewhere, so the search below has something to miss.
     expect(Object.keys(await rowsNaming(t, [person.id, person.email], ["dev_mailbox"])).sort()).toEqual(
-      ["account_mail", "account_tokens", "action_limits", "login_failures", "reminder_outbox", "reminder_scans", "sessions", "tasks", "users"].sort(),
+      ["account_mail", "account_tokens", "action_limits", "login_failures", "reminder_outbox", "reminder_scans", "sessions", "tasks", "user_task_counts", "users"].sort(),
     );
     const oldCookie = person.b.cookies.get("session")!;
     expect(person.b.cookies.get("device")).toBeDefined();

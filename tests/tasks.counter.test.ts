@@ -1,20 +1,20 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { MAX_TASKS_PER_USER } from "../src/db/task-cap.js";
-import { reminderItems, reminderOutbox, tasks, users } from "../src/db/schema.js";
+import { reminderItems, reminderOutbox, tasks, userTaskCounts, users } from "../src/db/schema.js";
 import { bulkTasks, countOf, person, titlesCsv, upload } from "./support/transfer.js";
 import { insertTasks } from "./support/tasks.js";
 import { makeTestApp } from "./support/test-app.js";
 
-// The 10,000-task cap reads users.task_count, which triggers keep (migration 0006), and a
-// deleted task's reminder history goes with it through a trigger (0007): these hold the
+// The 10,000-task cap reads user_task_counts, which triggers keep (migration 0006), and a
+// deleted task's reminder history goes with it through a trigger (also 0006): these hold the
 // counter to the real number of tasks and the history to the tasks that exist.
 
 const t = await makeTestApp({ now: "2026-06-15T12:00:00Z" });
 
 async function counter(userId: string): Promise<number> {
-  const [row] = await t.database.db.select({ n: users.taskCount }).from(users).where(eq(users.id, userId));
-  return row!.n;
+  const [row] = await t.database.db.select({ n: sql<number>`coalesce(sum(${userTaskCounts.n}), 0)::int` }).from(userTaskCounts).where(eq(userTaskCounts.userId, userId));
+  return Number(row!.n);
 }
 
 describe("the task counter behind the cap", () => {
@@ -49,6 +49,14 @@ describe("the task counter behind the cap", () => {
     expect((await who.browser.post("/tasks", { title: "Room again" })).status).toBe(303);
     expect((await who.browser.post("/tasks", { title: "And full again" })).status).toBe(422);
     expect(await counter(who.userId)).toBe(MAX_TASKS_PER_USER);
+  });
+
+  it("goes with the account: deleting a person with tasks leaves no counter behind", async () => {
+    const who = await person(t);
+    await bulkTasks(t, who.userId, 3);
+    await t.database.db.delete(users).where(eq(users.id, who.userId));
+    expect(await counter(who.userId)).toBe(0);
+    expect(await t.database.db.select().from(userTaskCounts).where(eq(userTaskCounts.userId, who.userId))).toEqual([]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { endOfLocalDaySql, localDateSql } from "./calendar.js";
 import { rowsOf, statementName, type Db } from "./database.js";
-import { tasks, users, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
+import { tasks, userTaskCounts, type Task, type TaskPriority, type TaskStatus } from "./schema.js";
 import { MAX_TASKS_PER_USER } from "./task-cap.js";
-import { priorityAtRank, type Cursor, type DueWindows, type TaskFilter } from "./task-query.js";
+import { priorityAtRank, statusesShown, type Cursor, type DueWindows, type TaskFilter } from "./task-query.js";
 
 // Every function here takes the owner and filters by it in SQL: another user's task id
 // matches no row, exactly like an id that does not exist.
@@ -33,8 +33,8 @@ function prepareWrites(db: Db) {
   const owned = and(eq(tasks.id, p("id")), eq(tasks.userId, p("userId")));
   return {
     // INSERT … SELECT so that the cap is checked by the insert itself: no row (and no extra round
-    // trip) once the owner has MAX_TASKS_PER_USER tasks. It reads the owner's counter (kept by
-    // triggers, migration 0006): counting their tasks here cost a scan that grew with each task.
+    // trip) once the owner has MAX_TASKS_PER_USER tasks. It sums the owner's counter stripes (kept
+    // by triggers, see userTaskCounts): counting their tasks here cost a scan that grew with each task.
     // The columns go in the table's order.
     insert: db
       .insert(tasks)
@@ -43,7 +43,7 @@ function prepareWrites(db: Db) {
           ${p("priority")}::task_priority, ${p("status")}::task_status, ${p("dueDate")}::date, ${p("dueTime")}::time,
           ${p("dueAt")}::timestamptz, ${p("now")}::timestamptz, ${p("now")}::timestamptz, ${p("completedAt")}::timestamptz,
           ${p("remindersEnabled")}::boolean, ${p("rrule")}::text, ${p("repeatFrom")}::text, 1
-          where (select ${users.taskCount} from ${users} where ${users.id} = ${p("userId")}::uuid) < ${MAX_TASKS_PER_USER}`,
+          where (select coalesce(sum(${userTaskCounts.n}), 0) from ${userTaskCounts} where ${userTaskCounts.userId} = ${p("userId")}::uuid) < ${MAX_TASKS_PER_USER}`,
       )
       .returning()
       .prepare(statementName(db, "task_insert")),
@@ -53,6 +53,20 @@ function prepareWrites(db: Db) {
       .where(owned)
       .returning()
       .prepare(statementName(db, "task_complete")),
+    // Completing from the web (src/recurrence/complete.ts): a one-off task is completed exactly as
+    // by `complete`; a repeating one comes back unchanged (no column changes) for the caller to move
+    // it to its next occurrence, which needs its rule worked out in JavaScript. One statement for
+    // both, so completing a one-off still costs one round trip.
+    completeOnce: db
+      .update(tasks)
+      .set({
+        status: sql`case when ${tasks.rrule} is null then 'done'::task_status else ${tasks.status} end`,
+        updatedAt: sql`case when ${tasks.rrule} is null then ${p("now")}::timestamptz else ${tasks.updatedAt} end`,
+        completedAt: sql`case when ${tasks.rrule} is null then coalesce(${tasks.completedAt}, ${p("now")}::timestamptz) else ${tasks.completedAt} end`,
+      })
+      .where(owned)
+      .returning()
+      .prepare(statementName(db, "task_complete_once")),
     reopen: db
       .update(tasks)
       .set({ status: sql`${p("status")}::task_status`, updatedAt: sql`${p("now")}`, completedAt: null })
@@ -91,10 +105,20 @@ export async function getTask(db: Db, userId: string, id: string): Promise<Task 
 export async function updateTask(db: Db, userId: string, id: string, values: TaskValues, now: Date): Promise<Task | null> {
   const [row] = await db
     .update(tasks)
-    .set({ ...values, updatedAt: now, completedAt: completedAtFor(values.status, now) })
+    .set({ ...values, updatedAt: now, completedAt: completedAtFor(values.status, now), ...repetitionFor(values) })
     .where(and(eq(tasks.id, id), eq(tasks.userId, userId)))
     .returning();
   return row ?? null;
+}
+
+/**
+ * A changed rule starts its count again (occurrence 1: COUNT counts from the task as it is now).
+ * A post without the Repeat fields that takes the due date away ends the repetition with it,
+ * which needs a date (the table's check), rather than failing.
+ */
+function repetitionFor(values: TaskValues) {
+  if (values.rrule !== undefined) return { occurrence: sql`case when ${tasks.rrule} is distinct from ${values.rrule} then 1 else ${tasks.occurrence} end` };
+  return values.dueDate === null ? { rrule: null } : {};
 }
 
 /** Complete (done keeps the first completion time) or reopen; completed_at follows the status. */
@@ -102,6 +126,15 @@ export async function setTaskStatus(db: Db, userId: string, id: string, status: 
   const statements = writes(db);
   const [row] = status === "done" ? await statements.complete.execute({ id, userId, now }) : await statements.reopen.execute({ id, userId, now, status });
   return row ?? null;
+}
+
+/**
+ * Completes a one-off task (like setTaskStatus "done"), or answers a repeating one unchanged:
+ * `completed` says which. Null when the owner has no such task.
+ */
+export async function completeOneOffOrRead(db: Db, userId: string, id: string, now: Date): Promise<{ task: Task; completed: boolean } | null> {
+  const [row] = await writes(db).completeOnce.execute({ id, userId, now });
+  return row ? { task: row, completed: row.rrule === null } : null;
 }
 
 function completedAtFor(status: TaskStatus, now: Date): SQL {
@@ -133,10 +166,13 @@ export async function listTasksWithCounts(
   cursor: Cursor | null,
   limit: number,
   withCounts = true,
-): Promise<{ tasks: Task[]; counts: CountsByStatus | null }> {
+  /** Any other JSON value to bring back in the same statement (the navigation's counts). */
+  extra: SQL = sql`null`,
+): Promise<{ tasks: Task[]; counts: CountsByStatus | null; extra: unknown }> {
   const conditions = filterConditions(userId, filter, windows);
   const pageConditions = [...conditions];
-  if (filter.statuses.length) pageConditions.push(inArray(tasks.status, filter.statuses));
+  const shown = statusesShown(filter);
+  if (shown) pageConditions.push(inArray(tasks.status, shown));
   if (cursor) pageConditions.push(afterCursor(filter.sort, cursor));
   const order = ordering(filter.sort);
   // json_agg keeps an order only when told one: row_number() carries the page's order out.
@@ -152,10 +188,10 @@ export async function listTasksWithCounts(
     from ${tasks} where ${and(...pageConditions)} order by ${sql.join(order, sql`, `)} limit ${limit + 1}`;
   const counts = withCounts ? countsQuery(conditions) : sql`null`;
   const result = await db.execute(
-    sql`select (select coalesce(json_agg(p order by p.n), '[]'::json) from (${page}) p) as rows, ${counts} as counts`,
+    sql`select (select coalesce(json_agg(p order by p.n), '[]'::json) from (${page}) p) as rows, ${counts} as counts, ${extra} as extra`,
   );
-  const row = rowsOf<{ rows: unknown; counts: unknown }>(result)[0]!;
-  return { tasks: (json(row.rows) as TaskJson[]).map(taskFromJson), counts: json(row.counts) as CountsByStatus | null };
+  const row = rowsOf<{ rows: unknown; counts: unknown; extra: unknown }>(result)[0]!;
+  return { tasks: (json(row.rows) as TaskJson[]).map(taskFromJson), counts: json(row.counts) as CountsByStatus | null, extra: json(row.extra) };
 }
 
 /** Counts per status under every filter but status (what the chips beside the list show). */
@@ -164,16 +200,22 @@ export async function countTasksByStatus(db: Db, userId: string, filter: TaskFil
   return json(rowsOf<{ counts: unknown }>(result)[0]!.counts) as CountsByStatus;
 }
 
+/** The counts per status as one JSON value, for a statement that brings back more (src/db/task-views.ts). */
+export function statusCountsSql(userId: string, filter: TaskFilter, windows: DueWindows): SQL {
+  return countsQuery(filterConditions(userId, filter, windows));
+}
+
 // Reads only columns of tasks_user_status_idx (unless searching), so it is an index-only scan.
-function countsQuery(conditions: SQL[]): SQL {
+// `from` may be any row source named "tasks" (a statement that moves a task counts the moved row).
+export function countsQuery(conditions: SQL[], from: SQL = sql`${tasks}`): SQL {
   return sql`(select json_build_object('todo', count(*) filter (where ${tasks.status} = 'todo'),
     'in_progress', count(*) filter (where ${tasks.status} = 'in_progress'),
     'done', count(*) filter (where ${tasks.status} = 'done'))
-    from ${tasks} where ${and(...conditions)})`;
+    from ${from} where ${and(...conditions)})`;
 }
 
 // node-postgres and PGlite parse json columns; a driver that hands back text gets parsed here.
-function json(value: unknown): unknown {
+export function json(value: unknown): unknown {
   return typeof value === "string" ? JSON.parse(value) : value;
 }
 
@@ -218,7 +260,7 @@ export function taskFromJson(r: TaskJson): Task {
   };
 }
 
-function filterConditions(userId: string, filter: TaskFilter, w: DueWindows): SQL[] {
+export function filterConditions(userId: string, filter: TaskFilter, w: DueWindows): SQL[] {
   const out: SQL[] = [eq(tasks.userId, userId)];
   if (filter.priorities.length) out.push(inArray(tasks.priority, filter.priorities));
   if (filter.due === "overdue") out.push(lt(tasks.dueAt, w.now), ne(tasks.status, "done"));
