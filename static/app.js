@@ -82,6 +82,8 @@
 
   function messageFor(req, title) {
     const { path, method } = req;
+    // Quick add (#13): its status line says what was added and understood.
+    if (path === "/tasks/quick") return document.querySelector("#quick-add .quick-added")?.textContent.replace(/\s+/g, " ").trim() ?? "";
     let done = "";
     if (method === "POST" && path === "/tasks") done = `“${title}” added.`;
     else if (path.endsWith("/complete")) done = `“${title}” marked done.`;
@@ -97,6 +99,7 @@
 
   // Focus was lost with the element that held it: put it back where the person was.
   function focusTarget(req, row) {
+    if (req.path === "/tasks/quick") return document.getElementById("quick-add-text");
     if (req.method === "POST" && req.path === "/tasks") return document.getElementById("new-title");
     if (req.fromMore) return document.getElementById(req.prev)?.nextElementSibling?.querySelector("a, button");
     if (req.fromEdit && row?.matches("li.task")) return row.querySelector('a[href$="/edit"]');
@@ -149,6 +152,38 @@
     const dialog = document.getElementById("shortcuts");
     if (dialog instanceof HTMLDialogElement && !dialog.open) dialog.showModal();
   }
+
+  // ---- Planning shortcuts (#13): q (quick add), g t / g u / g a (Today, Upcoming, All), and t / m
+  // on the focused row (move it to today / tomorrow). Like the others, never while typing.
+  const GO_TO = { t: "/today", u: "/upcoming", a: "/tasks" };
+  let gPressedAt = 0;
+
+  function onPlanningKey(event) {
+    if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing(event.target) || document.querySelector("dialog[open]")) return;
+    // "g" then a letter within a second and a half; any other key in between cancels it.
+    const afterG = Date.now() - gPressedAt < 1500;
+    gPressedAt = 0;
+    if (afterG && Object.hasOwn(GO_TO, event.key)) {
+      event.preventDefault();
+      location.assign(GO_TO[event.key]);
+    } else if (event.key === "g") {
+      gPressedAt = Date.now();
+    } else if (event.key === "q") {
+      const input = document.getElementById("quick-add-text");
+      if (!input) return;
+      event.preventDefault();
+      input.focus();
+    } else if (event.key === "t" || event.key === "m") {
+      const row = document.activeElement?.closest?.("li.task");
+      if (!row?.id.startsWith("task-") || row.classList.contains("is-done") || !window.htmx) return;
+      event.preventDefault();
+      // Sent from the row, so it goes where the row's own actions go (hx-target closest li,
+      // inherited from the list) and the answer swaps or removes the row as the route decides.
+      htmx.ajax("POST", `/tasks/${row.id.slice("task-".length)}/reschedule`, { source: row, target: row, swap: "outerHTML", values: { to: event.key === "t" ? "today" : "tomorrow" } });
+    }
+  }
+  document.addEventListener("keydown", onPlanningKey);
 
   // Controls that need this script (class js-only) show once it runs; the class outlives body swaps.
   document.documentElement.classList.add("js");

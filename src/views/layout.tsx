@@ -87,8 +87,14 @@ export const layout = jsxRenderer(({ children, title }) => {
 /** The list `?` opens (app.js); Escape or the button closes it. */
 function ShortcutsDialog() {
   const keys = [
+    ["q", "Quick add"],
     ["n", "New task (on the task list)"],
     ["/", "Search tasks"],
+    ["g t", "Go to Today"],
+    ["g u", "Go to Upcoming"],
+    ["g a", "Go to All tasks"],
+    ["t", "Move the focused task to today"],
+    ["m", "Move the focused task to tomorrow"],
     ["?", "Show these shortcuts"],
     ["Esc", "Close this list"],
   ];
