@@ -18,6 +18,7 @@ import { emailRoutes } from "./routes/email.js";
 import { healthRoutes } from "./routes/health.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { completionRoutes } from "./routes/completions.js";
 import { accountSettingsRoutes } from "./routes/account-settings.js";
 import { dataTransferRoutes } from "./routes/data-transfer.js";
 import { deleteAccountRoutes } from "./routes/delete-account.js";
@@ -104,6 +105,7 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
   app.route("/tasks", quickAddRoutes);
   app.route("/tasks", rescheduleRoutes);
   app.route("/tasks", taskRoutes);
+  app.route("/completions", completionRoutes);
   // The account pages under /settings come before the settings form's own sub-app.
   app.route("/settings", accountSettingsRoutes);
   app.route("/settings/sessions", sessionRoutes);

@@ -209,6 +209,8 @@ export interface QueuedItem {
   taskId: string;
   grp: ReminderGroup;
   slot: string;
+  /** The due date of the occurrence reminded of: a repeating task's next occurrence is another reminder. */
+  dueDate: string;
 }
 
 /**
@@ -308,11 +310,11 @@ async function queueEmails(db: Db, rows: QueuedEmail[], now: Date): Promise<{ id
 
 async function recordItems(db: Db, items: (QueuedItem & { outboxId: string })[]): Promise<void> {
   if (items.length === 0) return;
-  const payload = items.map((i) => ({ outbox_id: i.outboxId, task_id: i.taskId, grp: i.grp, slot: i.slot }));
+  const payload = items.map((i) => ({ outbox_id: i.outboxId, task_id: i.taskId, grp: i.grp, slot: i.slot, due_date: i.dueDate }));
   await db.execute(sql`
-    insert into reminder_items (outbox_id, task_id, grp, slot)
-    select r.outbox_id, r.task_id, r.grp, r.slot
-    from json_to_recordset(${jsonRows(payload)}) as r(outbox_id uuid, task_id uuid, grp text, slot text)
+    insert into reminder_items (outbox_id, task_id, grp, slot, due_date)
+    select r.outbox_id, r.task_id, r.grp, r.slot, r.due_date
+    from json_to_recordset(${jsonRows(payload)}) as r(outbox_id uuid, task_id uuid, grp text, slot text, due_date date)
     on conflict do nothing`);
 }
 

@@ -196,7 +196,7 @@ async function planBatch(deps: JobDeps, signer: Signer, due: DueBatch, now: Date
         textBody: email.text,
         unsubscribeUrl,
       });
-      for (const r of named) items.push({ dedupeKey, taskId: r.task.id, grp: groupOf(r, now), slot: r.slot.name });
+      for (const r of named) items.push({ dedupeKey, taskId: r.task.id, grp: groupOf(r, now), slot: r.slot.name, dueDate: r.task.dueDate });
     };
 
     if (user.reminderDelivery === "per_task" && counts.overdue + counts.today + counts.soon <= PER_TASK_LIMIT) {

@@ -18,8 +18,12 @@ import { TaskItem } from "../views/task-item.js";
 import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
-import { reminderHistory } from "../db/reminder-history.js";
+import { taskHistory } from "../db/reminder-history.js";
+import { repeatPanel } from "../loaders/repeat-panel.js";
 import { nextReminderFor } from "../reminders/slots.js";
+import { completeTask, skipOccurrence } from "../recurrence/advance.js";
+import { countsAfterSql } from "../loaders/counts-after.js";
+import { movedAnswer } from "./completions.js";
 import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows, taskView } from "../loaders/task-list.js";
 
 export const taskRoutes = new Hono<HonoEnv>().use(requireUser);
@@ -67,14 +71,14 @@ taskRoutes.get("/:id", async (c) => {
   const task = await ownTask(c);
   const user = c.var.user;
   const ctx = itemContext(c.var.deps.clock.now(), user.timezone, listUrl(currentListFilter(c)));
-  // The reminder history is only on the full page; the fragment is the list row.
-  const history = wantsFragment(c) ? [] : await reminderHistory(c.var.db, user.id, task.id);
+  // The reminder history and completed occurrences are only on the full page; the fragment is the list row.
+  const history = wantsFragment(c) ? { reminders: [], completions: [] } : await taskHistory(c.var.db, user.id, task.id);
   return pageOrFragment(c, {
     title: task.title,
     page: () => (
       <>
-        <TaskPage task={taskView(task)} ctx={ctx} />
-        <TaskReminders next={nextReminderFor(task, user, ctx.clock.now)} digest={user.reminderDelivery === "digest"} timezone={user.timezone} history={history} />
+        <TaskPage task={taskView(task)} ctx={ctx} repeat={repeatPanel(task, history.completions, c.req.query("completed"))} />
+        <TaskReminders next={nextReminderFor(task, user, ctx.clock.now)} digest={user.reminderDelivery === "digest"} timezone={user.timezone} history={history.reminders} />
       </>
     ),
     fragment: () => <TaskItem task={taskView(task)} ctx={ctx} />,
@@ -141,7 +145,24 @@ const changeStatus = (status: TaskStatus) => async (c: Context<SignedInEnv>) => 
   if (!task) throw notFound();
   return rowOrRedirect(c, task, back);
 };
-taskRoutes.post("/:id/complete", changeStatus("done"));
+// Completing a repeating task records the occurrence and moves the task to its next one
+// (src/recurrence/advance.ts); a one-off is done as before. "Skip" moves on without recording.
+taskRoutes.post("/:id/complete", async (c) => {
+  const id = taskId(c);
+  const back = returnPath(c, field(await readForm(c.req.raw), "next"));
+  const extra = wantsFragment(c) ? countsAfterSql(c) : undefined;
+  const result = await completeTask(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra);
+  if (!result) throw notFound();
+  return result.moved ? movedAnswer(c, result, "completed", back) : rowOrRedirect(c, result.task, back);
+});
+taskRoutes.post("/:id/skip", async (c) => {
+  const id = taskId(c);
+  const back = returnPath(c, field(await readForm(c.req.raw), "next"));
+  const extra = wantsFragment(c) ? countsAfterSql(c) : undefined;
+  const result = await skipOccurrence(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra);
+  if (!result) throw notFound();
+  return result.moved ? movedAnswer(c, result, "skipped", back) : rowOrRedirect(c, result.task, back);
+});
 taskRoutes.post("/:id/reopen", changeStatus("todo"));
 
 async function rowOrRedirect(c: Context<SignedInEnv>, task: Task, back: string) {

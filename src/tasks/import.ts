@@ -2,6 +2,7 @@ import Papa from "papaparse";
 import type { ImportedTask } from "../db/task-transfer.js";
 import { CSV_COLUMNS, EXPORT_FORMAT, EXPORT_VERSION, unguardCell } from "./export.js";
 import { validateTask, type TaskForm } from "./task-input.js";
+import type { RepeatFields } from "../recurrence/form.js";
 
 // Reading an import file: JSON or CSV, told apart by what it holds (never by its name), each row
 // checked with the task form's own rules (validateTask), so a row is accepted exactly when the
@@ -55,7 +56,7 @@ export function readImport(bytes: Uint8Array, timezone: string, now: Date): Impo
 
 /** A row as plain text values, under the form's names; undefined where the file has nothing. */
 type RawRow = Partial<Record<Field, string>>;
-type Field = keyof TaskForm | "created_at" | "updated_at" | "completed_at";
+type Field = Exclude<keyof TaskForm, keyof RepeatFields> | "created_at" | "updated_at" | "completed_at";
 /** How the file itself names each field, for the messages. */
 type Names = Record<Field, string>;
 

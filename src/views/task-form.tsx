@@ -2,6 +2,7 @@ import type { TaskErrors, TaskForm } from "../tasks/task-input.js";
 import { NOTES_MAX, TITLE_MAX } from "../tasks/task-input.js";
 import { describedBy, Field, FormAlert, Select } from "./fields.js";
 import { PRIORITY_OPTIONS, STATUS_OPTIONS } from "../tasks/labels.js";
+import { RepeatFieldset } from "./repeat-fieldset.js";
 
 /**
  * The task form, for creating (no `taskId`) and editing. Inside the list, htmx posts it and
@@ -42,6 +43,7 @@ export function TaskFormView(props: { form: TaskForm; errors: TaskErrors; taskId
             <input type="checkbox" name="reminders" value="on" checked={form.reminders !== "off"} /> Email reminders for this task
           </label>
         </div>
+        <RepeatFieldset form={form} errors={errors} id={id} dueDate={form.due_date} />
         <Field id={id("notes")} label="Notes" error={errors.notes}>
           <textarea id={id("notes")} name="notes" rows={3} maxlength={NOTES_MAX} {...describedBy(id("notes"), errors.notes)}>
             {form.notes}

@@ -2,9 +2,16 @@ import type { ItemContext } from "./task-item.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 import { dueShown, taskUrls } from "./task-due.js";
+import { CompletionNotice, RecentCompletions, RepeatLine, type CompletionView } from "./recurrence.js";
+
+/** A repeating task's part of its page: the notice after completing it here, and its completions. */
+export interface RepeatPanel {
+  notice: { words: string; completionId: string } | null;
+  completions: CompletionView[];
+}
 
 /** The task on its own page: everything about it, and the same actions as in the list. */
-export function TaskPage(props: { task: TaskView; ctx: ItemContext }) {
+export function TaskPage(props: { task: TaskView; ctx: ItemContext; repeat?: RepeatPanel }) {
   const { task, ctx } = props;
   const urls = taskUrls(task);
   const done = task.status === "done";
@@ -15,7 +22,9 @@ export function TaskPage(props: { task: TaskView; ctx: ItemContext }) {
       <p>
         <a href="/tasks">← All tasks</a>
       </p>
+      {props.repeat?.notice ? <CompletionNotice words={props.repeat.notice.words} completionId={props.repeat.notice.completionId} as="div" title={task.title} /> : null}
       <h1>{task.title}</h1>
+      {task.rrule ? <RepeatLine rrule={task.rrule} repeatFrom={task.repeatFrom} /> : null}
       <dl class="facts">
         <dt>Status</dt>
         <dd>{STATUS_LABELS[task.status]}</dd>
@@ -44,6 +53,12 @@ export function TaskPage(props: { task: TaskView; ctx: ItemContext }) {
             {done ? "Reopen" : "Mark done"}
           </button>
         </form>
+        {task.rrule && !done ? (
+          <form method="post" action={`${urls.url}/skip`} class="inline">
+            <input type="hidden" name="next" value={urls.url} />
+            <button type="submit">Skip this one</button>
+          </form>
+        ) : null}
         <a class="button" href={urls.edit}>
           Edit
         </a>
@@ -54,6 +69,7 @@ export function TaskPage(props: { task: TaskView; ctx: ItemContext }) {
           </button>
         </form>
       </div>
+      {props.repeat ? <RecentCompletions completions={props.repeat.completions} timezone={ctx.timezone} title={task.title} /> : null}
     </article>
   );
 }

@@ -1,4 +1,5 @@
 import type { NextReminder } from "../reminders/slots.js";
+import { formatDate } from "../tasks/format.js";
 
 /** One email that named the task, as the history table shows it. */
 export interface SentReminder {
@@ -8,6 +9,8 @@ export interface SentReminder {
   lastError: string | null;
   sentAt: Date | null;
   createdAt: Date;
+  /** The due date of the occurrence it was about (a repeating task has many); null in old rows. */
+  dueDate: string | null;
 }
 
 /** The reminder panel's model: the decision is made in src/reminders/slots.ts (`nextReminderFor`). */
@@ -76,6 +79,7 @@ export function TaskReminders(props: ReminderPanel) {
             <tr>
               <th scope="col">When</th>
               <th scope="col">Email</th>
+              <th scope="col">For the deadline</th>
               <th scope="col">Delivery</th>
             </tr>
           </thead>
@@ -86,6 +90,7 @@ export function TaskReminders(props: ReminderPanel) {
                 <td>
                   {h.kind === "digest" ? "Daily digest" : "Task reminder"}: “{h.subject}”
                 </td>
+                <td>{h.dueDate ? formatDate(h.dueDate) : "—"}</td>
                 <td>{deliveryStatus(h.status, h.lastError)}</td>
               </tr>
             ))}
