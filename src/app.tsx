@@ -12,7 +12,7 @@ import { sameOriginOnly } from "./http/same-origin.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { pageOrFragment } from "./http/render.js";
 import { loadSession } from "./http/session-middleware.js";
-import { authRoutes } from "./routes/auth.js";
+import { authRoutes, LANDING } from "./routes/auth.js";
 import { devMailboxRoutes } from "./routes/dev-mailbox.js";
 import { emailRoutes } from "./routes/email.js";
 import { healthRoutes } from "./routes/health.js";
@@ -98,7 +98,7 @@ export function createApp(deps: Deps | ((c: Context<HonoEnv>) => Deps), options:
     return loadSession(c, next);
   });
 
-  app.get("/", (c) => c.redirect(c.var.user ? "/tasks" : "/login", 303));
+  app.get("/", (c) => c.redirect(c.var.user ? LANDING : "/login", 303));
   app.route("/", authRoutes);
   app.route("/", planningViewRoutes);
   // Before taskRoutes, whose /:id would otherwise take /tasks/quick.

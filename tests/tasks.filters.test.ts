@@ -45,7 +45,13 @@ describe("tasks: filters from the URL", () => {
     expect(await f.list("?due=today")).toEqual(["overdueTimed", "todayTimed", "lateTonight", "todayDate"]);
     expect(await f.list("?due=week")).toEqual(["todayTimed", "lateTonight", "todayDate", "earlyTomorrow", "tomorrow", "inTwo", "weekEdge"]);
     expect(await f.list("?due=none")).toEqual(["noDue"]);
-    expect(await f.list("")).toHaveLength(12);
+    // With no status chosen the list is the open tasks; "Show done" (done=1) adds the finished one.
+    expect(await f.list("")).toHaveLength(11);
+    expect(await f.list("")).not.toContain("doneLate");
+    expect(await f.list("?done=1")).toHaveLength(12);
+    expect(await f.list("?done=1")).toContain("doneLate");
+    expect(await f.list("?status=done")).toEqual(["doneLate"]);
+    expect(await f.list("?due=none&done=1")).toEqual(["noDue"]);
   });
 
   it("counts overdue to the millisecond and never counts done tasks", async () => {
@@ -76,17 +82,23 @@ describe("tasks: filters from the URL", () => {
   it("shows counts per status under the other filters, whatever the status filter", async () => {
     const f = await fixture();
     const all = statusCounts(await (await f.browser.get("/tasks")).text());
-    expect(all).toEqual({ All: 12, "To do": 9, "In progress": 2, Done: 1 });
-    for (const status of ["", "&status=todo", "&status=done&status=in_progress"]) {
+    expect(all).toEqual({ Open: 11, "To do": 9, "In progress": 2, Done: 1, All: 12 });
+    for (const status of ["", "&status=todo", "&status=done&status=in_progress", "&done=1"]) {
       const week = statusCounts(await (await f.browser.get(`/tasks?due=week${status}`)).text());
-      expect(week, status).toEqual({ All: 7, "To do": 6, "In progress": 1, Done: 0 });
+      expect(week, status).toEqual({ Open: 7, "To do": 6, "In progress": 1, Done: 0, All: 7 });
     }
-    expect(statusCounts(await (await f.browser.get("/tasks?priority=urgent&q=next")).text())).toEqual({ All: 1, "To do": 0, "In progress": 1, Done: 0 });
+    expect(statusCounts(await (await f.browser.get("/tasks?priority=urgent&q=next")).text())).toEqual({ Open: 1, "To do": 0, "In progress": 1, Done: 0, All: 1 });
+    // Each count names what its link shows: Open is the plain list, All adds the done ones.
+    const page = await (await f.browser.get("/tasks")).text();
+    expect(page).toMatch(/<a href="\/tasks" aria-current="true">Open <span class="count">11<\/span>/);
+    expect(page).toMatch(/<a href="\/tasks\?done=1">All <span class="count">12<\/span>/);
+    expect(page).toContain("11 open tasks.");
+    expect(await (await f.browser.get("/tasks?done=1")).text()).toMatch(/<a href="\/tasks\?done=1" aria-current="true">All/);
   });
 
   it("describes due dates relative to the owner's today and marks the overdue", async () => {
     const f = await fixture();
-    const html = await (await f.browser.get("/tasks")).text();
+    const html = await (await f.browser.get("/tasks?done=1")).text();
     const expected: [Name, string][] = [
       ["overdueDate", "overdue by 3 days"],
       ["overdueTimed", "overdue by 4 hours"],

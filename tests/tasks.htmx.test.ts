@@ -58,7 +58,7 @@ describe("tasks: htmx fragments and full pages", () => {
     const html = await res.text();
     expect(roots(html)).toEqual(["section#task-results"]);
     expect(taskIdsIn(html)).toEqual([done]);
-    expect(statusCounts(html)).toEqual({ All: 2, "To do": 1, "In progress": 0, Done: 1 });
+    expect(statusCounts(html)).toEqual({ Open: 1, "To do": 1, "In progress": 0, Done: 1, All: 2 });
   });
 
   it("answers htmx load more with just the next rows", async () => {
@@ -88,19 +88,20 @@ describe("tasks: htmx fragments and full pages", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(isFragment(html)).toBe(true);
-    expect(roots(html)).toEqual([`li#task-${id}`, expect.stringMatching(/#status-counts$/)]);
+    expect(roots(html)).toEqual([`li#task-${id}`, expect.stringMatching(/#status-counts$/), "nav#view-nav"]);
     expect(html).toMatch(new RegExp(`<li id="task-${id}" class="[^"]*\\bis-done\\b`));
     expect(html).toMatch(/id="status-counts"[^>]*hx-swap-oob="true"/);
+    expect(html).toMatch(/id="view-nav"[^>]*hx-swap-oob="true"/);
     // Counts follow the filter in HX-Current-URL (only high-priority tasks).
-    expect(statusCounts(html)).toEqual({ All: 1, "To do": 0, "In progress": 0, Done: 1 });
+    expect(statusCounts(html)).toEqual({ Open: 0, "To do": 0, "In progress": 0, Done: 1, All: 1 });
     // The counts' links keep the filter of the list on screen.
     expect(html).toContain('href="/tasks?status=done&amp;priority=high"');
     expect(await dbTask(t, id)).toMatchObject({ status: "done" });
 
     const reopened = await (await browser.post(`/tasks/${id}/reopen`, {}, { htmx: true })).text();
-    expect(roots(reopened)).toEqual([`li#task-${id}`, expect.stringMatching(/#status-counts$/)]);
+    expect(roots(reopened)).toEqual([`li#task-${id}`, expect.stringMatching(/#status-counts$/), "nav#view-nav"]);
     expect(reopened).not.toMatch(/\bis-done\b/);
-    expect(statusCounts(reopened)).toEqual({ All: 2, "To do": 2, "In progress": 0, Done: 0 });
+    expect(statusCounts(reopened)).toEqual({ Open: 2, "To do": 2, "In progress": 0, Done: 0, All: 2 });
   });
 
   it("answers htmx delete with the out-of-band counts only", async () => {
@@ -112,10 +113,10 @@ describe("tasks: htmx fragments and full pages", () => {
       const res = await browser.request(method, method === "POST" ? `/tasks/${target}/delete` : `/tasks/${target}`, { htmx: true });
       expect(res.status).toBe(200);
       const html = await res.text();
-      expect(roots(html)).toEqual([expect.stringMatching(/#status-counts$/)]);
+      expect(roots(html)).toEqual([expect.stringMatching(/#status-counts$/), "nav#view-nav"]);
       expect(html).toContain('hx-swap-oob="true"');
       expect(taskIdsIn(html)).toEqual([]);
-      expect(statusCounts(html)).toEqual({ All: 1, "To do": 1, "In progress": 0, Done: 0 });
+      expect(statusCounts(html)).toEqual({ Open: 1, "To do": 1, "In progress": 0, Done: 0, All: 1 });
       expect(await dbTask(t, target)).toBeUndefined();
     }
   });
@@ -182,7 +183,7 @@ describe("tasks: htmx fragments and full pages", () => {
     const ok = await browser.post(`/tasks/${id}`, { title: "Inline edited", priority: "urgent" }, { htmx: true });
     expect(ok.status).toBe(200);
     const okHtml = await ok.text();
-    expect(roots(okHtml)).toEqual([`li#task-${id}`, expect.stringMatching(/#status-counts$/)]);
+    expect(roots(okHtml)).toEqual([`li#task-${id}`, expect.stringMatching(/#status-counts$/), "nav#view-nav"]);
     expect(textOf(okHtml)).toContain("Inline edited");
     expect(textOf(okHtml)).toContain("Urgent");
 

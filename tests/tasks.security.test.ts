@@ -44,8 +44,8 @@ describe("tasks: one user cannot reach another's", () => {
       expect(body).not.toContain("private");
     }
     expect([await dbTask(t, open), await dbTask(t, done)]).toEqual(before);
-    // A still sees both, unchanged.
-    expect(new Set(taskIdsIn(await (await a.browser.get("/tasks")).text()))).toEqual(new Set([open, done]));
+    // A still sees both, unchanged (the done one once finished tasks are shown).
+    expect(new Set(taskIdsIn(await (await a.browser.get("/tasks?done=1")).text()))).toEqual(new Set([open, done]));
   });
 
   it("never lists another user's tasks, through search, filters or counts", async () => {
@@ -54,15 +54,21 @@ describe("tasks: one user cannot reach another's", () => {
     await a.browser.createTask({ title: "Secret plan beta", status: "done" });
     const b = await signedIn(t);
     const mine = await b.browser.createTask({ title: "B's own task" });
-    for (const query of ["", "?q=secret", "?q=launch", "?q=%25", "?priority=urgent", "?due=overdue", "?status=done", "?sort=created", "?sort=updated", "?sort=priority"]) {
+    for (const query of ["", "?done=1", "?q=secret", "?q=launch", "?q=%25", "?priority=urgent", "?due=overdue", "?status=done", "?sort=created", "?sort=updated", "?sort=priority"]) {
       const html = await (await b.browser.get(`/tasks${query}`)).text();
       expect(html, query).not.toContain("Secret plan");
       expect(taskIdsIn(html).every((id) => id === mine), query).toBe(true);
     }
     const counts = statusCounts(await (await b.browser.get("/tasks")).text());
-    expect(counts).toEqual({ All: 1, "To do": 1, "In progress": 0, Done: 0 });
+    expect(counts).toEqual({ Open: 1, "To do": 1, "In progress": 0, Done: 0, All: 1 });
     const searched = statusCounts(await (await b.browser.get("/tasks?q=secret", { htmx: true })).text());
     expect(searched.All).toBe(0);
+    // Nor through the planning views.
+    for (const view of ["/today", "/upcoming", "/no-date", "/done"]) {
+      const html = await (await b.browser.get(view)).text();
+      expect(html, view).not.toContain("Secret plan");
+      expect(taskIdsIn(html).every((id) => id === mine), view).toBe(true);
+    }
   });
 
   it("keeps B's htmx changes from leaking A's counts", async () => {
@@ -72,7 +78,7 @@ describe("tasks: one user cannot reach another's", () => {
     const b = await signedIn(t);
     const id = await b.browser.createTask({ title: "B one" });
     const res = await b.browser.post(`/tasks/${id}/complete`, {}, { htmx: true });
-    expect(statusCounts(await res.text())).toEqual({ All: 1, "To do": 0, "In progress": 0, Done: 1 });
+    expect(statusCounts(await res.text())).toEqual({ Open: 0, "To do": 0, "In progress": 0, Done: 1, All: 1 });
   });
 });
 

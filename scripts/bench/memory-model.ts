@@ -30,7 +30,6 @@ export const memoryUser: User = {
   reminderDelivery: "digest",
   remindersPausedReason: null,
   dateOrder: null,
-  taskCount: 1_000,
 };
 
 export function memoryTasks(now: Date): Task[] {
@@ -68,6 +67,7 @@ export function memoryModel(tasks: Task[], now: Date): ListModel {
     filter,
     tasks,
     counts: { todo: 250, in_progress: 250, done: 500 },
+    nav: { today: 40, upcoming: 120, noDate: 60 },
     nextCursor: cursorAfter(tasks[tasks.length - 1]!, filter.sort),
     ctx: itemContext(now, TIMEZONE, listUrl(filter)),
   };

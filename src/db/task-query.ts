@@ -15,6 +15,17 @@ export interface TaskFilter {
   due: DueWindow | null;
   q: string;
   sort: SortKey;
+  /** With no status chosen the list shows open tasks; this adds the done ones ("Show done", `done=1`). */
+  showDone?: boolean;
+}
+
+/**
+ * The statuses a filter lists (null: every one). Nothing chosen means the open tasks, so finished
+ * ones stay out of the way unless asked for; "Show done" adds them to whatever is chosen.
+ */
+export function statusesShown(filter: TaskFilter): TaskStatus[] | null {
+  if (!filter.statuses.length) return filter.showDone ? null : ["todo", "in_progress"];
+  return filter.showDone && !filter.statuses.includes("done") ? [...filter.statuses, "done"] : filter.statuses;
 }
 
 /**

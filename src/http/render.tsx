@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../deps.js";
+import type { NavCounts } from "../db/task-views.js";
 
 /*
  * Every htmx decision the server makes lives here: page or fragment, how to send the browser
@@ -27,12 +28,12 @@ export function wantsFragment(c: Context): boolean {
 /** The full page in the layout, or the fragment alone, as wantsFragment decides. */
 export function pageOrFragment<E extends HonoEnv>(
   c: Context<E>,
-  view: { title: string; page: () => Child; fragment: () => Child },
+  view: { title: string; page: () => Child; fragment: () => Child; nav?: NavCounts },
   status: ContentfulStatusCode = 200,
 ) {
   if (wantsFragment(c)) return c.html(<>{view.fragment()}</>, status);
   c.status(status);
-  return c.render(<>{view.page()}</>, { title: view.title });
+  return c.render(<>{view.page()}</>, { title: view.title, nav: view.nav });
 }
 
 /** An htmx fragment on a URL that also serves pages: varies on HX-Request, like every such answer. */

@@ -12,16 +12,18 @@ import type { ListModel, RowsModel } from "../views/task-list.js";
 import type { TaskView } from "../views/models.js";
 import type { Task } from "../db/schema.js";
 import { dueClock } from "../tasks/format.js";
+import { navCountsSql, type NavCounts } from "../db/task-views.js";
+import { planningBounds } from "../tasks/planning.js";
 
 // The task list's view models, loaded from the request (filter, cursor, the page it came from) and
 // the database: what routes/tasks.tsx renders, and what the benchmarks measure the rendering with.
 
 export const PAGE_SIZE = 50;
 
-/** Loads one page of the list and the status counts, in one statement. */
+/** Loads one page of the list, the status counts and the navigation's counts, in one statement. */
 export async function loadList(c: Context<SignedInEnv>, filter: TaskFilter, cursor: Cursor | null): Promise<ListModel> {
-  const { page, counts } = await load(c, filter, cursor, true);
-  return { ...page, counts: counts! };
+  const { page, counts, nav } = await load(c, filter, cursor, true);
+  return { ...page, counts: counts!, nav: nav! };
 }
 
 /** "Load more" under htmx: the next rows only, without the counts nobody will see. */
@@ -34,11 +36,12 @@ async function load(c: Context<SignedInEnv>, filter: TaskFilter, cursor: Cursor 
   const user = c.var.user;
   const now = deps.clock.now();
   const windows = dueWindows(now, user.timezone);
-  const { tasks: rows, counts } = await listTasksWithCounts(db, user.id, filter, windows, cursor, PAGE_SIZE, withCounts);
+  const nav = withCounts ? navCountsSql(user.id, planningBounds(now, user.timezone)) : undefined;
+  const { tasks: rows, counts, extra } = await listTasksWithCounts(db, user.id, filter, windows, cursor, PAGE_SIZE, withCounts, nav);
   const tasks = rows.slice(0, PAGE_SIZE);
   const nextCursor = rows.length > PAGE_SIZE ? cursorAfter(tasks[tasks.length - 1]!, filter.sort) : null;
   const page: RowsModel = { filter, tasks: tasks.map(taskView), nextCursor, ctx: itemContext(now, user.timezone, listUrl(filter)) };
-  return { page, counts };
+  return { page, counts, nav: extra as NavCounts | null };
 }
 
 /** A task row as the list and the task page show it (the views never see database rows). */
@@ -78,7 +81,8 @@ export function currentListFilter(c: Context<SignedInEnv>): TaskFilter {
   return parseFilter(from?.pathname === "/tasks" ? from.searchParams : new URLSearchParams());
 }
 
-/** True when an htmx request comes from the list itself, not from a task's own page. */
+/** True when an htmx request comes from a list of rows (All or a planning view), not from a task's own page. */
 export function fromListPage(c: Context<SignedInEnv>): boolean {
-  return currentPage(c)?.pathname === "/tasks";
+  const path = currentPage(c)?.pathname;
+  return path === "/tasks" || path === "/today" || path === "/upcoming" || path === "/no-date" || path === "/done";
 }

@@ -42,8 +42,11 @@ const GENERIC_AUTH_STATUS = 422;
 
 export const authRoutes = new Hono<HonoEnv>();
 
+/** Where signing in or registering lands without a `next`: the day's plan (issue #13). */
+export const LANDING = "/today";
+
 authRoutes.get("/register", (c) => {
-  if (c.var.user) return c.redirect("/tasks", 303);
+  if (c.var.user) return c.redirect(LANDING, 303);
   return c.render(<RegisterPage form={{ name: "", email: "", timezone: "UTC" }} errors={{}} />, { title: "Register" });
 });
 
@@ -101,7 +104,7 @@ authRoutes.post("/register", async (c) => {
   // Registering is this browser's first sign-in: it is trusted from now on (see device-cookie.ts).
   await issueDeviceCookie(c, deps, loginAccountKey(form.email), now);
   console.log(JSON.stringify({ event: "auth.registered", userId: user.id }));
-  return c.redirect("/tasks", 303);
+  return c.redirect(LANDING, 303);
 });
 
 /**
@@ -119,7 +122,7 @@ async function noteTakenAddress(c: Context<HonoEnv>, email: string, network: str
 }
 
 authRoutes.get("/login", (c) => {
-  const next = safeNext(c.req.query("next"));
+  const next = safeNext(c.req.query("next"), LANDING);
   if (c.var.user) return c.redirect(next, 303);
   return c.render(<LoginPage email="" next={next} />, { title: "Log in" });
 });
@@ -131,7 +134,7 @@ authRoutes.post("/login", async (c) => {
   // Only an address registration would accept can name an account; anything else is an unknown one.
   const account = emailError(email) ? null : email;
   const password = field(body, "password");
-  const next = safeNext(field(body, "next"));
+  const next = safeNext(field(body, "next"), LANDING);
   const now = deps.clock.now();
   const accountKey = loginAccountKey(field(body, "email"));
   const device = await readDeviceCookie(c, deps, accountKey, now);

@@ -1,7 +1,110 @@
-import { Hono } from "hono";
-import type { HonoEnv } from "../deps.js";
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { html } from "hono/html";
+import { rescheduleTask } from "../db/task-views.js";
+import { getTask } from "../db/tasks.js";
+import type { HonoEnv, SignedInEnv } from "../deps.js";
+import { field } from "../form-fields.js";
+import { readForm } from "../http/form.js";
+import { returnPath, wantsFragment } from "../http/render.js";
+import { requireUser } from "../http/session-middleware.js";
+import { UUID } from "../ids.js";
+import { bounds, currentView, stillShown } from "../loaders/planning-views.js";
+import { currentListFilter, itemContext, listUrl, taskView } from "../loaders/task-list.js";
+import { describeDue } from "../tasks/format.js";
+import { nextMonday, rescheduleTarget } from "../tasks/planning.js";
+import { ReschedulePage } from "../views/reschedule.js";
+import { TaskItem } from "../views/task-item.js";
+import { countsOob } from "./tasks.js";
+import { viewResultsFragment } from "./planning-views.js";
 
-// Reschedule in one click (issue #13): POST /tasks/:id/reschedule.
-// Signed-in only: put requireUser on each route (not .use on this sub-app: mounted at "/", a
-// sub-app's middleware would run for every path, /login included).
+// Reschedule in one click (issue #13): POST /tasks/:id/reschedule with `to` = today, tomorrow,
+// next_week (next Monday) or a YYYY-MM-DD date; GET /tasks/:id/reschedule is its page without
+// JavaScript. Signed-in only: put requireUser on each route (not .use on this sub-app: mounted at
+// "/tasks" before the task routes, its middleware would run for each of theirs too).
 export const rescheduleRoutes = new Hono<HonoEnv>();
+
+/** Where a move returns without a `back` or a Referer of ours. */
+const FALLBACK = "/today";
+
+rescheduleRoutes.get("/:id/reschedule", requireUser, async (c) => {
+  const task = await ownTask(c);
+  // Back to the list the Move link was on (its Referer), where the plain post returns too.
+  const back = returnPath(c, c.req.query("back"), FALLBACK);
+  return movePage(c, task, back);
+});
+
+rescheduleRoutes.post("/:id/reschedule", requireUser, async (c) => {
+  const id = taskId(c);
+  const user = c.var.user;
+  const body = await readForm(c.req.raw);
+  const to = field(body, "to").trim();
+  const back = returnPath(c, field(body, "back"), FALLBACK);
+  const b = bounds(c);
+  const target = rescheduleTarget(to, b.today);
+  if (!target.ok) {
+    // Someone else's id is a 404 even with a bad date: only the owner's task is shown again.
+    const task = await ownTask(c);
+    if (!wantsFragment(c)) return movePage(c, task, back, { date: to, error: target.error }, 422);
+    // htmx: the message goes into the Move menu, which stays open; the row is left as it was.
+    c.header("HX-Retarget", "#move-error");
+    c.header("HX-Reswap", "innerHTML");
+    return c.html(html`${target.error}`, 422);
+  }
+  const task = await rescheduleTask(c.var.db, user.id, id, target.date, user.timezone, b.now);
+  if (!task) throw notFound();
+  console.log(JSON.stringify({ event: "task.rescheduled", userId: user.id, to: to.length === 10 ? "date" : to }));
+  if (!wantsFragment(c)) return c.redirect(back, 303);
+
+  // htmx: the row swapped in place, or removed when the view it is on no longer holds it. Upcoming
+  // is drawn again instead, since the row moves under another day's heading.
+  const shown = stillShown(c, task, { keepDone: true });
+  const view = currentView(c);
+  if (shown && view === "/upcoming") {
+    c.header("HX-Retarget", "#view-results");
+    c.header("HX-Reswap", "outerHTML");
+    return c.html(<>{await viewResultsFragment(c, view)}</>);
+  }
+  const ctx = itemContext(b.now, user.timezone, listUrl(currentListFilter(c)));
+  return c.html(
+    <>
+      {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}
+      {await countsOob(c)}
+    </>,
+  );
+});
+
+function movePage(
+  c: Context<SignedInEnv>,
+  task: { id: string; title: string; dueDate: string | null; dueTime: string | null; dueAt: Date | null; status: string },
+  back: string,
+  typed: { date?: string; error?: string } = {},
+  status: 200 | 422 = 200,
+) {
+  const b = bounds(c);
+  const due =
+    task.dueDate && task.dueAt
+      ? describeDue({ dueDate: task.dueDate, dueTime: task.dueTime, dueAt: task.dueAt, done: task.status === "done" }, b.now, c.var.user.timezone).absolute
+      : "no date";
+  c.status(status);
+  return c.render(<ReschedulePage task={task} due={due} back={back} nextMonday={nextMonday(b.today)} date={typed.date} error={typed.error} />, {
+    title: `Move ${task.title}`,
+  });
+}
+
+function taskId(c: Context<SignedInEnv>): string {
+  const id = c.req.param("id") ?? "";
+  // Not a UUID cannot be a task; answering here also keeps malformed ids away from the uuid column.
+  if (!UUID.test(id)) throw notFound();
+  return id.toLowerCase();
+}
+
+async function ownTask(c: Context<SignedInEnv>) {
+  const task = await getTask(c.var.db, c.var.user.id, taskId(c));
+  if (!task) throw notFound();
+  return task;
+}
+
+function notFound() {
+  return new HTTPException(404, { message: "There is no such task. It may have been deleted." });
+}

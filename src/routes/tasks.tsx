@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { countTasksByStatus, deleteTask, getTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
+import { deleteTask, getTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
 import type { Task, TaskStatus } from "../db/schema.js";
 import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { readForm } from "../http/form.js";
@@ -10,7 +10,6 @@ import { requireUser } from "../http/session-middleware.js";
 import { taskCapMessage } from "../tasks/task-cap.js";
 import { UUID } from "../ids.js";
 import { parseCursor } from "../tasks/cursor.js";
-import { dueWindows } from "../tasks/due.js";
 import { parseFilter } from "../tasks/filters.js";
 import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask, type TaskErrors, type TaskForm } from "../tasks/task-input.js";
 import { TaskFormView } from "../views/task-form.js";
@@ -21,6 +20,8 @@ import { TaskReminders } from "../views/task-reminders.js";
 import { taskHistory } from "../db/reminder-history.js";
 import { repeatPanel } from "../loaders/repeat-panel.js";
 import { nextReminderFor } from "../reminders/slots.js";
+import { currentView, loadRowCounts, stillShown } from "../loaders/planning-views.js";
+import { ViewNav } from "../views/view-nav.js";
 import { completeTask, skipOccurrence } from "../recurrence/advance.js";
 import { countsAfterSql } from "../loaders/counts-after.js";
 import { movedAnswer } from "./completions.js";
@@ -42,6 +43,7 @@ taskRoutes.get("/", async (c) => {
   if (!cursor && wantsFragment(c)) c.header("HX-Push-Url", model.ctx.back);
   return pageOrFragment(c, {
     title: "Tasks",
+    nav: model.nav,
     page: () => <TaskListPage model={model} />,
     fragment: () => <TaskResults model={model} />,
   });
@@ -168,19 +170,26 @@ taskRoutes.post("/:id/reopen", changeStatus("todo"));
 async function rowOrRedirect(c: Context<SignedInEnv>, task: Task, back: string) {
   if (!wantsFragment(c)) return c.redirect(back, 303);
   const ctx = itemContext(c.var.deps.clock.now(), c.var.user.timezone, listUrl(currentListFilter(c)));
+  // In a planning view a row that no longer belongs there (reopened in Done, moved out of Today by
+  // an edit) is removed: an empty answer swapped over it.
+  const shown = !currentView(c) || stillShown(c, task, { keepDone: true });
   return c.html(
     <>
-      <TaskItem task={taskView(task)} ctx={ctx} />
+      {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}
       {await countsOob(c)}
     </>,
   );
 }
 
-async function countsOob(c: Context<SignedInEnv>) {
-  const user = c.var.user;
-  const filter = currentListFilter(c);
-  const counts = await countTasksByStatus(c.var.db, user.id, filter, dueWindows(c.var.deps.clock.now(), user.timezone));
-  return <StatusCounts filter={filter} counts={counts} oob />;
+/** The counts beside the list (on All) and the navigation's, refreshed out of band from one statement. */
+export async function countsOob(c: Context<SignedInEnv>) {
+  const { nav, path, list } = await loadRowCounts(c);
+  return (
+    <>
+      {list ? <StatusCounts filter={list.filter} counts={list.counts} oob /> : null}
+      <ViewNav counts={nav} current={path} oob />
+    </>
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ export function parseFilter(params: URLSearchParams): TaskFilter {
     due: one(DUE_WINDOWS, params.get("due")),
     q: cleanQuery(params.get("q") ?? ""),
     sort: one(SORTS, params.get("sort")) ?? "due",
+    showDone: params.get("done") === "1",
   };
 }
 
@@ -35,11 +36,12 @@ export function filterQuery(filter: TaskFilter, extra: Record<string, string> = 
   if (filter.due) params.set("due", filter.due);
   if (filter.q) params.set("q", filter.q);
   if (filter.sort !== "due") params.set("sort", filter.sort);
+  if (filter.showDone) params.set("done", "1");
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const text = params.toString();
   return text ? `?${text}` : "";
 }
 
 export function isFiltered(filter: TaskFilter): boolean {
-  return filter.statuses.length + filter.priorities.length > 0 || filter.due !== null || filter.q !== "";
+  return filter.statuses.length + filter.priorities.length > 0 || filter.due !== null || filter.q !== "" || Boolean(filter.showDone);
 }

@@ -2,10 +2,12 @@ import { jsxRenderer, useRequestContext } from "hono/jsx-renderer";
 import type { HonoEnv } from "../deps.js";
 import { takeNotice } from "../http/notice.js";
 import { VerifyBanner } from "./verify-pages.js";
+import type { NavCounts } from "../db/task-views.js";
+import { ViewNav } from "./view-nav.js";
 
 declare module "hono" {
   interface ContextRenderer {
-    (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
+    (content: string | Promise<string>, props: { title: string; nav?: NavCounts }): Response | Promise<Response>;
   }
 }
 
@@ -13,7 +15,7 @@ declare module "hono" {
 const HTMX_CONFIG = '{"includeIndicatorCSS":false}';
 
 /** The page shell every full page renders in; fragments never pass through it. */
-export const layout = jsxRenderer(({ children, title }) => {
+export const layout = jsxRenderer(({ children, title, nav }) => {
   const c = useRequestContext<HonoEnv>();
   const user = c.var.user;
   const here = (path: string) => (c.req.path === path ? "page" : undefined);
@@ -38,9 +40,6 @@ export const layout = jsxRenderer(({ children, title }) => {
           <a class="brand" href="/">SmartTask</a>
           {user ? (
             <nav aria-label="Account">
-              <a href="/tasks" aria-current={here("/tasks")}>
-                Tasks
-              </a>
               <a href="/settings" aria-current={here("/settings")}>
                 Settings
               </a>
@@ -61,6 +60,8 @@ export const layout = jsxRenderer(({ children, title }) => {
             </nav>
           )}
         </header>
+        {/* The planning views (issue #13): with their counts on the views themselves, without elsewhere. */}
+        {user ? <ViewNav counts={nav ?? null} current={c.req.path} /> : null}
         <main id="main" tabindex={-1}>
           {notice === "verified" ? (
             <p class="notice" role="status">

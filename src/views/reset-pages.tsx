@@ -56,7 +56,7 @@ export function ResetDonePage() {
           Your password was changed and every device was signed out. Log in with the new password.
         </p>
       </section>
-      <LoginPage email="" next="/tasks" />
+      <LoginPage email="" next="/today" />
     </>
   );
 }

@@ -30,7 +30,8 @@ export const ROW_HTMX = {
  * to the page it came from through its Referer), its htmx attributes come from the list
  * (ROW_HTMX), and app.js puts the title into the delete confirmation. It is written with hono's
  * `html` template rather than JSX (every value still escaped): JSX elements were the largest cost
- * of rendering a list, at 15 µs a row.
+ * of rendering a list, at 15 µs a row. An open task's Move opens the page's one shared menu
+ * (app.js; views/reschedule.tsx), or without JavaScript its own small page.
  */
 export function TaskItem(props: { task: TaskView; ctx: ItemContext }) {
   const { task, ctx } = props;
@@ -39,5 +40,5 @@ export function TaskItem(props: { task: TaskView; ctx: ItemContext }) {
   const due = dueShown(task, ctx.clock);
   // Without JavaScript, Delete opens a confirmation page (GET); htmx (boosted, hx-method) posts to
   // the same URL once the person confirms, and removes the row.
-  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${due.state}${done ? " is-done" : ""}"><form method="post" action="${urls.toggle}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${urls.url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${due.facts}</p><a href="${urls.edit}" aria-label="Edit “${task.title}”">Edit</a><form action="${urls.delete}" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
+  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${due.state}${done ? " is-done" : ""}"><form method="post" action="${urls.toggle}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${urls.url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${due.facts}</p>${done ? "" : html`<a href="${urls.url}/reschedule" class="move" hx-boost="false" aria-label="Move “${task.title}”">Move</a>`}<a href="${urls.edit}" aria-label="Edit “${task.title}”">Edit</a><form action="${urls.delete}" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
 }

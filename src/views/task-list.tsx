@@ -1,11 +1,14 @@
 import type { TaskStatus } from "../db/schema.js";
 import { filterQuery, isFiltered } from "../tasks/filters.js";
-import { type TaskFilter } from "../db/task-query.js";
+import { statusesShown, type TaskFilter } from "../db/task-query.js";
 import { emptyTaskForm } from "../tasks/task-input.js";
 import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
 import { TaskFormView } from "./task-form.js";
 import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
+import type { NavCounts } from "../db/task-views.js";
+import { QuickAddForm } from "./quick-add.js";
+import { MoveMenu } from "./reschedule.js";
 
 /** One page of rows: what "load more" shows. */
 export interface RowsModel {
@@ -15,9 +18,10 @@ export interface RowsModel {
   ctx: ItemContext;
 }
 
-/** The whole list: rows plus the counts per status. */
+/** The whole list: rows plus the counts per status, and the navigation's counts. */
 export interface ListModel extends RowsModel {
   counts: Record<TaskStatus, number>;
+  nav: NavCounts;
 }
 
 const DUE_OPTIONS = [
@@ -40,6 +44,7 @@ export function TaskListPage(props: { model: ListModel }) {
   return (
     <>
       <h1>Your tasks</h1>
+      <QuickAddForm back="/tasks" />
       <details class="new-task" open={props.model.counts.todo + props.model.counts.in_progress + props.model.counts.done === 0}>
         <summary>New task</summary>
         <TaskFormView form={emptyTaskForm()} errors={{}} back={props.model.ctx.back} />
@@ -66,6 +71,10 @@ export function TaskListPage(props: { model: ListModel }) {
               <input type="checkbox" name="status" value={value} checked={filter.statuses.includes(value)} /> {label}
             </label>
           ))}
+          {/* With no status chosen the list is the open tasks; this adds the finished ones (issue #13). */}
+          <label class="chip">
+            <input type="checkbox" name="done" value="1" checked={filter.showDone} /> Show done
+          </label>
         </fieldset>
         <fieldset>
           <legend>Priority</legend>
@@ -106,6 +115,7 @@ export function TaskListPage(props: { model: ListModel }) {
         </div>
       </form>
       <TaskResults model={props.model} />
+      <MoveMenu />
     </>
   );
 }
@@ -154,27 +164,36 @@ export function TaskRows(props: { tasks: TaskView[]; ctx: ItemContext; filter: T
 export function StatusCounts(props: { filter: TaskFilter; counts: Record<TaskStatus, number>; oob?: boolean }) {
   const { filter, counts } = props;
   const total = counts.todo + counts.in_progress + counts.done;
-  const matching = filter.statuses.length ? filter.statuses.reduce((n, s) => n + counts[s], 0) : total;
-  const withStatus = (statuses: TaskStatus[]) => `/tasks${filterQuery({ ...filter, statuses })}`;
+  const open = counts.todo + counts.in_progress;
+  const shown = statusesShown(filter);
+  const matching = shown ? shown.reduce((n, s) => n + counts[s], 0) : total;
+  // Open is what the list shows with no status chosen; All adds the done ones ("Show done").
+  const withStatus = (statuses: TaskStatus[], showDone = false) => `/tasks${filterQuery({ ...filter, statuses, showDone })}`;
+  const none = filter.statuses.length === 0;
   return (
     <div id="status-counts" hx-swap-oob={props.oob ? "true" : undefined}>
       <nav class="counts" aria-label="Tasks by status">
-        <a href={withStatus([])} aria-current={filter.statuses.length === 0 ? "true" : undefined}>
-          All <span class="count">{total}</span>
+        <a href={withStatus([])} aria-current={none && !filter.showDone ? "true" : undefined}>
+          Open <span class="count">{open}</span>
         </a>
         {STATUS_OPTIONS.map(([status]) => (
-          <a href={withStatus([status])} aria-current={filter.statuses.length === 1 && filter.statuses[0] === status ? "true" : undefined}>
+          <a href={withStatus([status])} aria-current={filter.statuses.length === 1 && filter.statuses[0] === status && !filter.showDone ? "true" : undefined}>
             {STATUS_LABELS[status]} <span class="count">{counts[status]}</span>
           </a>
         ))}
+        <a href={withStatus([], true)} aria-current={none && filter.showDone ? "true" : undefined}>
+          All <span class="count">{total}</span>
+        </a>
       </nav>
       {/* Not a live region itself (htmx replaces it); app.js reads it out through #announcer. */}
       <p class="summary">
         {matching === 0
           ? isFiltered(filter)
             ? "No tasks match these filters."
-            : "No tasks yet. Add your first one above."
-          : `${matching} ${matching === 1 ? "task" : "tasks"}${isFiltered(filter) ? (matching === 1 ? " matches" : " match") + " your filters" : ""}.`}
+            : total
+              ? "Nothing open: every task is done."
+              : "No tasks yet. Add your first one above."
+          : `${matching} ${isFiltered(filter) ? "" : "open "}${matching === 1 ? "task" : "tasks"}${isFiltered(filter) ? (matching === 1 ? " matches" : " match") + " your filters" : ""}.`}
         {isFiltered(filter) ? (
           <>
             {" "}

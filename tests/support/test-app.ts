@@ -142,8 +142,8 @@ export class Browser {
     const title = fields.title ?? `Task ${crypto.randomUUID().slice(0, 8)}`;
     const res = await this.post("/tasks", { title, ...fields });
     if (res.status !== 303) throw new Error(`create failed with ${res.status}: ${await res.text()}`);
-    // Found by its title through search, so the caller should give unique titles.
-    const list = await (await this.get(`/tasks?q=${encodeURIComponent(title.trim())}`)).text();
+    // Found by its title through search (done ones too), so the caller should give unique titles.
+    const list = await (await this.get(`/tasks?done=1&q=${encodeURIComponent(title.trim())}`)).text();
     const ids = taskIdsIn(list);
     if (ids.length !== 1) throw new Error(`expected one task titled ${title}, found ${ids.length}`);
     return ids[0]!;
