@@ -85,7 +85,13 @@
     // Quick add (#13): its status line says what was added and understood.
     if (path === "/tasks/quick") return document.querySelector("#quick-add .quick-added")?.textContent.replace(/\s+/g, " ").trim() ?? "";
     let done = "";
-    if (method === "POST" && path === "/tasks") done = `“${title}” added.`;
+    // A repeating task's complete, skip or undo (#13) says what happened in the notice it brings
+    // ("“Rent” done; next on …"); read once, then marked read so an older notice is never repeated.
+    const notice = /\/(complete|skip|undo)$/.test(path) ? [...document.querySelectorAll("[data-announce]")].at(-1) : null;
+    if (notice) {
+      done = notice.dataset.announce;
+      notice.removeAttribute("data-announce");
+    } else if (method === "POST" && path === "/tasks") done = `“${title}” added.`;
     else if (path.endsWith("/complete")) done = `“${title}” marked done.`;
     else if (path.endsWith("/reopen")) done = `“${title}” reopened.`;
     else if (path.endsWith("/delete") || method === "DELETE") done = `“${title}” deleted.`;

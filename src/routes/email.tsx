@@ -2,7 +2,9 @@ import { Hono, type Context } from "hono";
 import { turnOffReminders } from "../db/reminder-prefs.js";
 import { isTokenUsed, taskForLink, userEmail, useToken } from "../db/email-actions.js";
 import type { Task } from "../db/schema.js";
-import { moveOpenTaskDue, setTaskStatus } from "../db/tasks.js";
+import { moveOpenTaskDue } from "../db/tasks.js";
+import { completeTask } from "../recurrence/advance.js";
+import { movedWords } from "../views/recurrence.js";
 import type { HonoEnv } from "../deps.js";
 import { ACTION_LINK_TTL_MS, readActionToken, readUnsubscribeToken, type ActionCheck } from "../email/links.js";
 import { emailSigner } from "../email/signing-key.js";
@@ -64,8 +66,10 @@ emailRoutes.post("/action", async (c) => {
   if (!(await useToken(c.var.db, check.nonce, now))) return alreadyUsed(c, check.taskId);
 
   if (check.action === "done") {
-    await setTaskStatus(c.var.db, check.userId, check.taskId, "done", now);
-    return c.render(<ActionResultPage heading="Marked done" message={`“${found.task.title}” is done. Well done.`} taskId={check.taskId} />, { title: "Done" });
+    // A repeating task completes its current occurrence and moves to the next (src/recurrence/advance.ts).
+    const done = await completeTask(c.var.db, { id: check.userId, timezone: found.timezone }, check.taskId, now);
+    const message = done?.moved && done.task.status !== "done" ? movedWords("completed", found.task.title, done.task.dueDate) : `“${found.task.title}” is done. Well done.`;
+    return c.render(<ActionResultPage heading="Marked done" message={message} taskId={check.taskId} />, { title: "Done" });
   }
   // Only the due columns are written, and only while the task is open: whatever its owner changed
   // since the read above (title, notes, priority, a completion) stays as they left it.
