@@ -8,7 +8,7 @@ const KINDS: [string, string][] = [
   ["weekdays", "Every weekday (Monday to Friday)"],
   ["weekly", "Weekly"],
   ["monthly", "Monthly"],
-  ["yearly", "Yearly, on the due date"],
+  ["yearly", "Yearly, on the same day"],
 ];
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const NTH: [string, string][] = [
@@ -75,7 +75,7 @@ export function RepeatFieldset(props: { form: Partial<RepeatFields>; errors: Rep
           {error("repeat_every")}
         </div>
         <fieldset class="choices" aria-describedby={errors.repeat_days ? `${id("repeat_days")}-error` : undefined}>
-          <legend>Weekly on (none ticked: the due date's day)</legend>
+          <legend>Weekly on (none ticked: the weekday it is first due)</legend>
           {WEEKDAY_CODES.map((code, i) => (
             <label class="choice">
               <input type="checkbox" name="repeat_days" value={code} checked={days.includes(code)} /> {DAY_NAMES[i]}
@@ -94,11 +94,11 @@ export function RepeatFieldset(props: { form: Partial<RepeatFields>; errors: Rep
               max="31"
               inputmode="numeric"
               class="short"
-              aria-label="Day of the month (blank: the due date's day)"
+              aria-label="Day of the month"
               value={f.repeat_month_day}
               {...describedBy(id("repeat_month_day"), errors.repeat_month_day)}
             />{" "}
-            (blank: the due date's day; the 29th to 31st fall on the last day of shorter months)
+            (blank: the day it is first due; the 29th to 31st fall on the last day of shorter months)
           </label>
           {error("repeat_month_day")}
           {radio("repeat_monthly", "last_day", "the last day", f.repeat_monthly === "last_day")}
@@ -125,7 +125,7 @@ export function RepeatFieldset(props: { form: Partial<RepeatFields>; errors: Rep
         </fieldset>
         <fieldset class="choices">
           <legend>Next one counts from</legend>
-          {radio("repeat_from", "due", "the due date", f.repeat_from !== "completion")}
+          {radio("repeat_from", "due", "the day it was due", f.repeat_from !== "completion")}
           {radio("repeat_from", "completion", "the day it is completed", f.repeat_from === "completion")}
         </fieldset>
         <fieldset class="choices">
