@@ -191,6 +191,51 @@
   }
   document.addEventListener("keydown", onPlanningKey);
 
+  // ---- Move (#13): a row's Move link opens the page's one menu (views/reschedule.tsx) instead of
+  // its no-JavaScript page; the choice is posted with htmx from the row, whose answer swaps the row,
+  // removes it, or redraws the view, and says what happened through #announcer.
+  let moving = null;
+
+  function openMoveMenu(event) {
+    const link = event.target instanceof Element ? event.target.closest("li.task a.move") : null;
+    const menu = document.getElementById("move-menu");
+    if (!link || !(menu instanceof HTMLDialogElement) || !window.htmx) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    // Before htmx sees the click (capture): the list boosts its links.
+    event.preventDefault();
+    event.stopPropagation();
+    moving = link;
+    menu.querySelector("[data-move-title]").textContent = `“${titleOf(link.closest("li"))}”`;
+    menu.querySelector("#move-error").textContent = "";
+    menu.showModal();
+  }
+
+  async function moveTo(to) {
+    const menu = document.getElementById("move-menu");
+    const link = moving;
+    menu.close();
+    if (!link?.isConnected) return;
+    // Focus back on the row first, so the usual after-swap focus finds its way (the row, or the next one).
+    link.focus();
+    await htmx.ajax("POST", link.getAttribute("href"), { source: link, target: link.closest("li"), swap: "outerHTML", values: { to } });
+    // Refused (a date out of range): the message is in the menu, which opens again.
+    if (menu.querySelector("#move-error").textContent.trim() && link.isConnected) menu.showModal();
+  }
+
+  document.addEventListener("click", openMoveMenu, true);
+  document.addEventListener("click", (event) => {
+    const choice = event.target instanceof Element ? event.target.closest("#move-menu [data-to]") : null;
+    if (choice) moveTo(choice.dataset.to);
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target instanceof Element ? event.target.closest("#move-menu [data-move-date]") : null;
+    if (!form) return;
+    event.preventDefault();
+    const input = form.querySelector("input[type=date]");
+    if (input.value) moveTo(input.value);
+    else input.reportValidity();
+  });
+
   // Controls that need this script (class js-only) show once it runs; the class outlives body swaps.
   document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", () => {

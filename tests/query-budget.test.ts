@@ -67,6 +67,32 @@ describe("query budget: pages and fragments", () => {
     }
   });
 
+  it(`reads each planning view (#13), its fragment and its next page in at most ${LIST_BUDGET} round trips, counts included`, async () => {
+    const { browser, userId } = await userWithTasks();
+    // Done rows and tasks for Later and No date beyond one page each, so "load more" exists.
+    await insertTasks(
+      t,
+      userId,
+      Array.from({ length: 60 }, (_, i) => ({ title: `Done ${i}`, status: "done" as const, completedAt: new Date(Date.UTC(2026, 5, 1, i % 24, i)) })),
+    );
+    await insertTasks(t, userId, Array.from({ length: 60 }, (_, i) => ({ title: `Later ${i}`, dueDate: "2026-09-01", dueAt: new Date(Date.UTC(2026, 8, 1, 12, i)) })));
+    await insertTasks(t, userId, Array.from({ length: 40 }, (_, i) => ({ title: `Someday ${i}` })));
+    const moreOf = async (path: string) => (await (await browser.get(path)).text()).match(/<li class="more"><a class="button" href="([^"]+)"/)![1]!;
+    const reads: [string, () => Promise<Response>][] = [];
+    for (const path of ["/today", "/upcoming", "/no-date", "/done"]) {
+      reads.push([path, () => browser.get(path)], [`${path} (htmx)`, () => browser.get(path, { htmx: path })]);
+    }
+    for (const path of ["/upcoming", "/no-date", "/done"]) {
+      const more = await moreOf(path);
+      reads.push([`${path} load more`, () => browser.get(more)], [`${path} load more (htmx)`, () => browser.get(more, { htmx: path })]);
+    }
+    for (const [name, request] of reads) {
+      const { status, trips } = await roundTrips(request);
+      expect(status, name).toBe(200);
+      expect(trips, name).toBe(LIST_BUDGET);
+    }
+  });
+
   it(`reads any other page or fragment in at most ${READ_BUDGET} round trips`, async () => {
     const { browser, id } = await userWithTasks();
     const reads: [string, () => Promise<Response>][] = [
@@ -76,6 +102,7 @@ describe("query budget: pages and fragments", () => {
       ["htmx edit form", () => browser.get(`/tasks/${id}/edit`, { htmx: true })],
       ["missing task", () => browser.get(`/tasks/${crypto.randomUUID()}`)],
       ["settings", () => browser.get("/settings")],
+      ["reschedule page", () => browser.get(`/tasks/${id}/reschedule`)],
       ["health", () => browser.get("/healthz")],
     ];
     for (const [name, request] of reads) {
@@ -114,6 +141,13 @@ describe("query budget: writes", () => {
       ["delete", 303, () => browser.post(`/tasks/${c}/delete`)],
       ["delete (htmx)", 200, () => browser.request("DELETE", `/tasks/${d}`, { htmx: true })],
       ["delete missing", 404, () => browser.post(`/tasks/${crypto.randomUUID()}/delete`)],
+      ["reschedule", 303, () => browser.post(`/tasks/${a}/reschedule`, { to: "tomorrow" })],
+      ["reschedule from Today (htmx)", 200, () => browser.post(`/tasks/${a}/reschedule`, { to: "next_week" }, { htmx: "/today" })],
+      ["reschedule within Upcoming (htmx)", 200, () => browser.post(`/tasks/${a}/reschedule`, { to: "2026-06-20" }, { htmx: "/upcoming" })],
+      ["reschedule in All (htmx)", 200, () => browser.post(`/tasks/${a}/reschedule`, { to: "today" }, { htmx: "/tasks?due=today" })],
+      ["reschedule with a bad date", 422, () => browser.post(`/tasks/${a}/reschedule`, { to: "2026-02-30" })],
+      ["complete in Today (htmx)", 200, () => browser.post(`/tasks/${b}/complete`, {}, { htmx: "/today" })],
+      ["reopen in Done (htmx)", 200, () => browser.post(`/tasks/${b}/reopen`, {}, { htmx: "/done" })],
     ];
     for (const [name, expected, request] of writes) {
       const { status, trips } = await roundTrips(request);

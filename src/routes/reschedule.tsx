@@ -60,19 +60,36 @@ rescheduleRoutes.post("/:id/reschedule", requireUser, async (c) => {
   // is drawn again instead, since the row moves under another day's heading.
   const shown = stillShown(c, task, { keepDone: true });
   const view = currentView(c);
+  // What a screen reader hears, whichever way the answer is swapped in (the Move menu or t / m).
+  const said = <Announce words={`“${task.title}” moved to ${target.words}.`} />;
   if (shown && view === "/upcoming") {
     c.header("HX-Retarget", "#view-results");
     c.header("HX-Reswap", "outerHTML");
-    return c.html(<>{await viewResultsFragment(c, view)}</>);
+    return c.html(
+      <>
+        {await viewResultsFragment(c, view)}
+        {said}
+      </>,
+    );
   }
   const ctx = itemContext(b.now, user.timezone, listUrl(currentListFilter(c)));
   return c.html(
     <>
       {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}
       {await countsOob(c)}
+      {said}
     </>,
   );
 });
+
+/** The words put into the layout's live region (#announcer), out of band. */
+function Announce(props: { words: string }) {
+  return (
+    <div id="announcer" hx-swap-oob="innerHTML">
+      {props.words}
+    </div>
+  );
+}
 
 function movePage(
   c: Context<SignedInEnv>,

@@ -2,6 +2,8 @@ import type { ItemContext } from "./task-item.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 import { dueShown, taskUrls } from "./task-due.js";
+import { RescheduleForm } from "./reschedule.js";
+import { nextMonday } from "../tasks/planning.js";
 import { CompletionNotice, RecentCompletions, RepeatLine, type CompletionView } from "./recurrence.js";
 
 /** A repeating task's part of its page: the notice after completing it here, and its completions. */
@@ -69,6 +71,12 @@ export function TaskPage(props: { task: TaskView; ctx: ItemContext; repeat?: Rep
           </button>
         </form>
       </div>
+      {done ? null : (
+        <section class="reschedule-panel" aria-labelledby="reschedule-heading">
+          <h2 id="reschedule-heading">Move to</h2>
+          <RescheduleForm task={task} back={urls.url} nextMonday={nextMonday(ctx.clock.today)} />
+        </section>
+      )}
       {props.repeat ? <RecentCompletions completions={props.repeat.completions} timezone={ctx.timezone} title={task.title} /> : null}
     </article>
   );
