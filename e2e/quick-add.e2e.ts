@@ -65,6 +65,10 @@ describe("quick add with JavaScript", () => {
 
     await page.goto("/upcoming");
     await row(page, "Pay rent").waitFor();
+    // On a planning view the view is drawn again with the new task in it, the form fresh above it.
+    await quickAdd(page, "Book the garage in 2 days");
+    await row(page, "Book the garage").waitFor();
+    await poll(() => focused(page)).toMatchObject({ id: "quick-add-text", value: "" });
 
     // Edit from the status line opens the task's form with what was understood.
     await page.goto("/tasks");

@@ -83,11 +83,29 @@ describe("quick add: happy paths", () => {
     expect(html).toContain(`id="task-${task!.id}"`);
   });
 
-  it("with htmx from another view: the form and status line (the view refreshes its own list)", async () => {
-    const { browser } = await signedIn(t);
-    const html = await (await quickAdd(browser, "Water plants in 3 days", { back: "/upcoming", htmx: "/upcoming" })).text();
+  it("with htmx from a planning view: that view's results drawn again with the task, the form in htmx 4's partial envelope", async () => {
+    const { browser, userId } = await signedIn(t);
+    const res = await quickAdd(browser, "Water plants in 3 days", { back: "/upcoming", htmx: "/upcoming" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("hx-retarget")).toBe("#view-results");
+    expect(res.headers.get("hx-reswap")).toBe("outerHTML");
+    const html = await res.text();
+    const [task] = await tasksOf(userId);
+    expect(html).toMatch(/<section id="view-results"/);
+    expect(html).toContain(`id="task-${task!.id}"`);
+    expect(html).toMatch(/<hx-partial hx-target="#quick-add" hx-swap="outerHTML"><div id="quick-add"/);
     expect(addedLine(html)).toBe("Added “Water plants” — Thursday (Thu 18 Jun 2026). Edit");
     expect(formValue(html, "back")).toBe("/upcoming");
+    expect(html).toMatch(/id="view-nav"[^>]*hx-swap-oob/);
+  });
+
+  it("with htmx from a page that has no list of its own: the form and status line alone", async () => {
+    const { browser } = await signedIn(t);
+    const res = await quickAdd(browser, "Buy stamps tomorrow", { back: "/settings", htmx: "/settings" });
+    expect(res.headers.get("hx-retarget")).toBeNull();
+    const html = await res.text();
+    expect(html.startsWith('<div id="quick-add"')).toBe(true);
+    expect(addedLine(html)).toBe("Added “Buy stamps” — tomorrow. Edit");
   });
 
   it("previews what it understood, the words it took marked, in the owner's zone", async () => {
@@ -231,9 +249,11 @@ describe("quick add: query budget", () => {
     const plain = await roundTrips(() => quickAdd(browser, "Pay rent tomorrow 9am !high", { back: "/tasks" }));
     expect(plain.status).toBe(303);
     expect(plain.trips).toBeLessThanOrEqual(3);
-    const htmx = await roundTrips(() => quickAdd(browser, "Pay bills tomorrow 9am", { back: "/tasks", htmx: "/tasks" }));
-    expect(htmx.status).toBe(200);
-    expect(htmx.trips).toBeLessThanOrEqual(3);
+    for (const view of ["/tasks", "/today", "/upcoming", "/no-date"]) {
+      const htmx = await roundTrips(() => quickAdd(browser, `Pay bills tomorrow 9am ${view}`, { back: view, htmx: view }));
+      expect(htmx.status, view).toBe(200);
+      expect(htmx.trips, view).toBeLessThanOrEqual(3);
+    }
   });
 });
 

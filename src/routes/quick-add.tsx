@@ -5,6 +5,7 @@ import { field } from "../form-fields.js";
 import { readForm } from "../http/form.js";
 import { currentPage, pageOrFragment, renderFragment, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
+import { currentView } from "../loaders/planning-views.js";
 import { currentListFilter, loadList } from "../loaders/task-list.js";
 import { setAddedNote } from "../quick-add/added-note.js";
 import { dateOrderFor } from "../quick-add/date-order.js";
@@ -15,6 +16,7 @@ import { taskCapMessage } from "../tasks/task-cap.js";
 import { validateTask } from "../tasks/task-input.js";
 import { QuickAddBox, QuickAddPreview, type QuickAddPreviewModel } from "../views/quick-add.js";
 import { TaskResults } from "../views/task-list.js";
+import { viewResultsFragment } from "./planning-views.js";
 
 // Quick add (issue #13): POST /tasks/quick and GET /tasks/quick/preview.
 // Signed-in only: put requireUser on each route (not .use on this sub-app: mounted at "/", a
@@ -95,13 +97,29 @@ quickAddRoutes.post("/quick", requireUser, async (c) => {
     setAddedNote(c, c.var.deps.config, user.id, note);
     return c.redirect(back, 303);
   }
-  // htmx: a fresh form with the status line, and on the All view the list re-read so the task shows where it sorts.
-  const onAllView = currentPage(c)?.pathname === "/tasks";
-  const model = onAllView ? await loadList(c, currentListFilter(c), null) : null;
+  // htmx: a fresh form with the status line, and the list the page shows re-read so the task
+  // appears where it sorts (one more statement: the budget of 3 holds).
+  if (currentPage(c)?.pathname === "/tasks") {
+    const model = await loadList(c, currentListFilter(c), null);
+    return c.html(
+      <>
+        <QuickAddBox back={back} added={note} />
+        <TaskResults model={model} oob />
+      </>,
+    );
+  }
+  const view = await viewResultsFragment(c, currentView(c));
+  if (!view) return c.html(<QuickAddBox back={back} added={note} />);
+  // A planning view's results region is swapped as its own fragment is (it carries the navigation's
+  // counts out of band); the form comes along in htmx 4's partial envelope.
+  c.header("HX-Retarget", "#view-results");
+  c.header("HX-Reswap", "outerHTML");
   return c.html(
     <>
-      <QuickAddBox back={back} added={note} />
-      {model ? <TaskResults model={model} oob /> : null}
+      {view}
+      <hx-partial hx-target="#quick-add" hx-swap="outerHTML">
+        <QuickAddBox back={back} added={note} />
+      </hx-partial>
     </>,
   );
 });
