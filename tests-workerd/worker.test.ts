@@ -41,7 +41,7 @@ describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
     await go("/logout", { method: "POST" });
     const login = await go("/login", { method: "POST", form: { email, password: "correct horse battery" } });
     expect(login.status).toBe(303);
-    expect(login.headers.get("location")).toBe("/tasks");
+    expect(login.headers.get("location")).toBe("/today");
 
     for (const [title, priority] of [["Pay rent", "urgent"], ["Water plants", "low"]] as const) {
       expect((await go("/tasks", { method: "POST", form: { title, priority, due_date: "2031-05-01" } })).status).toBe(303);
@@ -52,7 +52,7 @@ describe("the Worker in workerd, on PostgreSQL through the Neon driver", () => {
 
     const id = /<li id="task-([0-9a-f-]{36})"/.exec(urgent)![1]!;
     expect((await go(`/tasks/${id}/complete`, { method: "POST", form: {} })).status).toBe(303);
-    const done = await (await go("/tasks?status=done")).text();
+    const done = await (await go("/done")).text();
     expect(done).toContain("Pay rent");
     const [row] = await query<{ status: string; completed_at: Date | null }>("select status, completed_at from tasks where id = $1", [id]);
     expect(row!.status).toBe("done");
