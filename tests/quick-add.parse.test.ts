@@ -65,6 +65,9 @@ describe("quick add: dates and times (UTC owner, Monday 15 June 2026 12:00)", ()
     ["Join the march", { title: "Join the march" }],
     ["Email Sam re: may report", { title: "Email Sam re: may report" }],
     ["Check every box", { title: "Check every box" }],
+    ["Fix it now", { title: "Fix it now" }],
+    // An hour without am/pm is on the 24-hour clock, as chrono reads it.
+    ["Pick up kids at 3 tomorrow", { title: "Pick up kids", dueDate: "2026-06-16", dueTime: "03:00" }],
   ];
   for (const [text, expected] of cases) it(JSON.stringify(text), () => expectUnderstood(text, expected));
 });

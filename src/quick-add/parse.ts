@@ -58,8 +58,11 @@ const COUNT = /(?<![\p{L}\p{N}])(?:(?:for\s+)?(\d{1,3})\s+times|x(\d{1,3}))(?![\
 const UNTIL = /(?<![\p{L}\p{N}])until\s+/iu;
 /** Words that lead into a date and go with it: "due friday", "starting monday", "by 5pm". */
 const LEAD_IN = /(?<![\p{L}\p{N}])(?:due(?:\s+(?:on|by))?|by|on|at|from|starting(?:\s+(?:on|from))?|before)\s+$/iu;
-/** Weekday abbreviations that are also everyday words ("Sun cream", "buy sat nav"): taken only with more around them. */
-const WORD_LIKE_DATES = new Set(["sun", "sat", "wed", "mar", "may"]);
+/**
+ * Words chrono reads alone as dates that are more often plain words ("Sun cream", "buy sat nav",
+ * "fix it now"): taken only with more around them ("sat 10am"). "now" would be a deadline already past.
+ */
+const WORD_LIKE_DATES = new Set(["sun", "sat", "wed", "mar", "may", "now", "right now"]);
 
 /**
  * What a line of quick add means.
