@@ -80,7 +80,7 @@ taskRoutes.get("/:id", async (c) => {
     page: () => (
       <>
         <TaskPage task={taskView(task)} ctx={ctx} repeat={repeatPanel(task, history.completions, c.req.query("completed"))} />
-        <TaskReminders next={nextReminderFor(task, user, ctx.clock.now)} digest={user.reminderDelivery === "digest"} timezone={user.timezone} history={history.reminders} />
+        <TaskReminders next={nextReminderFor(task, user, ctx.clock.now)} digest={user.reminderDelivery === "digest"} timezone={user.timezone} history={history.reminders} occurrences={task.rrule !== null || history.completions.length > 0} />
       </>
     ),
     fragment: () => <TaskItem task={taskView(task)} ctx={ctx} />,

@@ -20,6 +20,8 @@ export interface ReminderPanel {
   digest: boolean;
   timezone: string;
   history: SentReminder[];
+  /** A repeating task's history says which occurrence (deadline) each reminder was about. */
+  occurrences?: boolean;
 }
 
 const NONE: Record<Extract<NextReminder, { kind: "none" }>["reason"], string> = {
@@ -79,7 +81,7 @@ export function TaskReminders(props: ReminderPanel) {
             <tr>
               <th scope="col">When</th>
               <th scope="col">Email</th>
-              <th scope="col">For the deadline</th>
+              {props.occurrences ? <th scope="col">For the deadline</th> : null}
               <th scope="col">Delivery</th>
             </tr>
           </thead>
@@ -90,7 +92,7 @@ export function TaskReminders(props: ReminderPanel) {
                 <td>
                   {h.kind === "digest" ? "Daily digest" : "Task reminder"}: “{h.subject}”
                 </td>
-                <td>{h.dueDate ? formatDate(h.dueDate) : "—"}</td>
+                {props.occurrences ? <td>{h.dueDate ? formatDate(h.dueDate) : "—"}</td> : null}
                 <td>{deliveryStatus(h.status, h.lastError)}</td>
               </tr>
             ))}
