@@ -8,14 +8,14 @@ const NEW_PASSWORD = "a brand new passphrase";
 
 /** The undo link's page, seen by whoever holds the old address. */
 const owner7days = (undo: string) => t.browser(uniqueIp()).get(undo);
-const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/tasks";
+const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/today";
 
 describe("change password", () => {
   it("asks for the current password, ends every other session and keeps this one", async () => {
     const here = t.browser(uniqueIp());
     const { email, password } = await here.register();
     const elsewhere = t.browser(uniqueIp());
-    expect(location(await elsewhere.post("/login", { email, password }))).toBe("/tasks");
+    expect(location(await elsewhere.post("/login", { email, password }))).toBe("/today");
 
     const form = await here.get("/settings/password");
     expect(form.status).toBe(200);

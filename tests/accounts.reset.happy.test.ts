@@ -65,7 +65,7 @@ describe("password reset", () => {
     // The old password no longer works; the new one does.
     expect((await t.browser(uniqueIp()).post("/login", { email, password })).status).toBe(422);
     const back = t.browser(uniqueIp());
-    expect(location(await back.post("/login", { email, password: NEW_PASSWORD }))).toBe("/tasks");
+    expect(location(await back.post("/login", { email, password: NEW_PASSWORD }))).toBe("/today");
     expect((await back.get("/tasks")).status).toBe(200);
 
     // The owner is told.

@@ -29,7 +29,7 @@ describe("registration mails a verification link", () => {
     const email = uniqueEmail();
     const res = await browser.post("/register", { name: "Ada Lovelace", email, password: "correct horse battery", timezone: "UTC" });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
     expect(setCookieLine(res, "session")).toBeDefined();
     expect((await browser.get("/tasks")).status).toBe(200);
 

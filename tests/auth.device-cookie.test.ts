@@ -82,7 +82,7 @@ describe("device cookie: happy path", () => {
 
     const res = await owner.post("/login", { email, password: PASSWORD });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
     expect((await owner.get("/tasks")).status).toBe(200);
     // The account stays locked for everyone else.
     expect((await t.browser(uniqueIp()).post("/login", { email, password: PASSWORD })).status).toBe(429);

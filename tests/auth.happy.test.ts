@@ -14,12 +14,12 @@ function typedEmail() {
 }
 
 describe("registration", () => {
-  it("creates the account, signs the user in and lands on the task list", async () => {
+  it("creates the account, signs the user in and lands on Today", async () => {
     const b = t.browser();
     const { typed, canonical } = typedEmail();
     const res = await b.post("/register", { name: "Ada Lovelace", email: typed, password: PASSWORD, timezone: "Europe/London" });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
     expect(setCookieLine(res, "session")).toBeDefined();
 
     const tasks = await b.get("/tasks");
@@ -41,7 +41,7 @@ describe("registration", () => {
     const b = t.browser(uniqueIp());
     const res = await b.post("/login", { email: canonical, password: PASSWORD });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
     expect((await b.get("/tasks")).status).toBe(200);
   });
 
@@ -55,10 +55,10 @@ describe("registration", () => {
   it("sends a signed-in user away from the register and login forms", async () => {
     const b = t.browser();
     await b.register();
-    expect(location(await b.get("/register"))).toBe("/tasks");
-    expect(location(await b.get("/login"))).toBe("/tasks");
+    expect(location(await b.get("/register"))).toBe("/today");
+    expect(location(await b.get("/login"))).toBe("/today");
     expect(location(await b.get("/login?next=%2Ftasks%3Fstatus%3Ddone"))).toBe("/tasks?status=done");
-    expect(location(await b.get("/login?next=%2F%2Fevil.com"))).toBe("/tasks");
+    expect(location(await b.get("/login?next=%2F%2Fevil.com"))).toBe("/today");
   });
 
   it("shows empty forms to a visitor", async () => {
@@ -79,12 +79,12 @@ describe("the home page", () => {
     expect(location(res)).toBe("/login");
   });
 
-  it("sends a signed-in user to the task list", async () => {
+  it("sends a signed-in user to Today", async () => {
     const b = t.browser();
     await b.register();
     const res = await b.get("/");
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
   });
 });
 
@@ -94,12 +94,12 @@ describe("logging in", () => {
     return email;
   }
 
-  it("answers 303 to the task list with a session cookie", async () => {
+  it("answers 303 to Today with a session cookie", async () => {
     const email = await account();
     const b = t.browser(uniqueIp());
     const res = await b.post("/login", { email, password: PASSWORD });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
     expect(setCookieLine(res, "session")).toBeDefined();
     expect((await b.get("/tasks")).status).toBe(200);
   });
@@ -124,11 +124,11 @@ describe("logging in", () => {
     "data:text/html,<script>alert(1)</script>",
     "evil.com",
     " //evil.com",
-  ])("ignores the unsafe `next` %j and goes to the task list", async (next) => {
+  ])("ignores the unsafe `next` %j and goes to Today", async (next) => {
     const email = await account();
     const res = await t.browser(uniqueIp()).post("/login", { email, password: PASSWORD, next });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
   });
 
   it("takes a visitor to the login page and back to where they were going", async () => {

@@ -92,7 +92,7 @@ describe("per account and address", () => {
     t.clock.advance(1 * MINUTE);
     const res = await b.post("/login", { email, password: PASSWORD });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
   });
 
   it("is cleared for that address by a successful login", async () => {

@@ -160,12 +160,12 @@ describe("session lifetime", () => {
     // The first request over an hour after the last recorded use records this one (one UPDATE, at most hourly);
     // the requests after it in that hour only read.
     let trips = t.database.roundTrips();
-    expect(location(await b.get("/"))).toBe("/tasks");
+    expect(location(await b.get("/"))).toBe("/today");
     expect(t.database.roundTrips() - trips).toBe(2);
 
     trips = t.database.roundTrips();
     const home = await b.get("/");
-    expect(location(home)).toBe("/tasks");
+    expect(location(home)).toBe("/today");
     expect(t.database.roundTrips() - trips).toBe(1);
 
     trips = t.database.roundTrips();

@@ -27,7 +27,7 @@ export async function addTask(browser: Browser, fields: Record<string, string | 
   const title = (fields.title as string | undefined) ?? `Task ${crypto.randomUUID().slice(0, 8)}`;
   const res = await browser.post("/tasks", { ...fields, title });
   expect(res.status, await res.clone().text()).toBe(303);
-  const ids = taskIdsIn(await (await browser.get(`/tasks?q=${encodeURIComponent(title)}`)).text());
+  const ids = taskIdsIn(await (await browser.get(`/tasks?done=1&q=${encodeURIComponent(title)}`)).text());
   expect(ids).toHaveLength(1);
   return ids[0]!;
 }
