@@ -54,7 +54,7 @@ it("exports JSON and CSV as downloads and imports the JSON into another account,
 
   const csv = await downloadVia(page, "Download your tasks (CSV)");
   expect(csv.name).toMatch(/^smarttask-\d{4}-\d{2}-\d{2}\.csv$/);
-  expect(csv.text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("title,notes,priority,status,due_date,due_time,reminders,created_at,completed_at");
+  expect(csv.text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("title,notes,priority,status,due_date,due_time,reminders,created_at,completed_at,repeat,repeat_from");
   expect(csv.text).toContain(`"'=1+1 is not a formula"`);
 
   // Someone else imports the JSON file through the form.
@@ -74,6 +74,9 @@ it("exports JSON and CSV as downloads and imports the JSON into another account,
   await expectAccessible(other.page, "the import report");
   await other.page.getByRole("link", { name: "See your tasks" }).click();
   await other.page.waitForURL(/\/tasks$/);
+  // The list shows the open ones; with Show done, every task imported.
+  expect((await rowTitles(other.page)).sort()).toEqual(TASKS.filter((t) => t.status !== "done").map((t) => t.title).sort());
+  await other.page.goto("/tasks?done=1");
   expect((await rowTitles(other.page)).sort()).toEqual(TASKS.map((t) => t.title).sort());
 });
 

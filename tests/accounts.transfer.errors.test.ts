@@ -25,6 +25,25 @@ describe("import: refused rows leave nothing imported", () => {
     expect(await countOf(t, who.userId)).toBe(2);
   });
 
+  it("refuses a repetition it cannot read, one without a due date, and an unknown repeat_from, row by row", async () => {
+    const who = await person(t);
+    const csv = [
+      "title,due_date,repeat,repeat_from",
+      "Fine,2026-07-01,FREQ=WEEKLY;BYDAY=MO,due",
+      "Hourly,2026-07-01,FREQ=HOURLY,",
+      "Undated,,FREQ=DAILY,",
+      "Odd start,2026-07-01,FREQ=DAILY,tomorrow",
+    ].join("\n");
+    const res = await upload(who.browser, csv);
+    expect(res.status).toBe(422);
+    const rows = refusedRows(await res.text());
+    expect(rows.map(([n]) => n)).toEqual([2, 3, 4]);
+    expect(rows[0]![1]).toMatch(/^repeat: .*cannot be read/);
+    expect(rows[1]![1]).toMatch(/^repeat: A repeating task needs a due date/);
+    expect(rows[2]![1]).toBe("repeat_from: use due or completion.");
+    expect(await countOf(t, who.userId)).toBe(0);
+  });
+
   it("lists every refused row of a JSON file with each problem, by the file's own field names", async () => {
     const who = await person(t);
     const good = { title: "Fine", priority: "low" };

@@ -16,7 +16,7 @@ function fields(task: Task) {
   return rest;
 }
 
-/** A user with one task of every kind the form can make: timed, dated, undated, done, reminders off, awkward text. */
+/** A user with one task of every kind the form can make: timed, dated, undated, done, reminders off, awkward text, repeating. */
 async function userWithVariedTasks(timezone = "Europe/Berlin") {
   const who = await person(t, timezone);
   const add = async (form: Record<string, string>) => {
@@ -29,6 +29,10 @@ async function userWithVariedTasks(timezone = "Europe/Berlin") {
   await add({ title: "Read “Dune” ☕", priority: "low", notes: 'Line one\nline two, with a comma and "quotes"', reminders: "off" });
   await add({ title: "=SUM(A1:A9)", notes: "-starts with a minus\n=and a formula on line two" });
   await add({ title: "File taxes", due_date: "2026-03-31", due_time: "23:59", status: "done" });
+  // A repeating task (issue #13): its rule and what it counts from travel with it.
+  const repeating = await who.browser.post("/tasks/quick", { text: "Water the plants every! 3 days" });
+  expect(repeating.status).toBe(303);
+  t.clock.advance(60_000);
   const done = (await tasksOf(t, who.userId)).find((task) => task.title === "Pay rent")!;
   t.clock.advance(3600_000);
   expect((await who.browser.post(`/tasks/${done.id}/complete`)).status).toBe(303);
@@ -95,6 +99,8 @@ describe("export and import: JSON", () => {
         updatedAt: s.updatedAt.toISOString(),
         completedAt: s.completedAt?.toISOString() ?? null,
         remindersEnabled: s.remindersEnabled,
+        repeat: s.rrule,
+        repeatFrom: s.repeatFrom,
       })),
     );
     expect(data.reminderHistory).toEqual([
@@ -122,7 +128,7 @@ describe("export and import: JSON", () => {
 
     const res = await upload(to.browser, text, "backup.json", "application/json");
     expect(res.status).toBe(200);
-    expect(textOf(await res.text())).toContain("Imported 5 tasks from the JSON file.");
+    expect(textOf(await res.text())).toContain("Imported 6 tasks from the JSON file.");
 
     const original = await tasksOf(t, from.userId);
     const imported = await tasksOf(t, to.userId);
@@ -163,16 +169,18 @@ describe("export and import: CSV", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
     const lines = text.split("\r\n");
-    expect(lines[0]).toBe("title,notes,priority,status,due_date,due_time,reminders,created_at,completed_at");
-    expect(lines[1]).toBe("Call the plumber,Ask about the boiler,high,todo,2026-06-20,09:15,on,2026-06-15T12:00:00.000Z,");
+    expect(lines[0]).toBe("title,notes,priority,status,due_date,due_time,reminders,created_at,completed_at,repeat,repeat_from");
+    expect(lines[1]).toBe("Call the plumber,Ask about the boiler,high,todo,2026-06-20,09:15,on,2026-06-15T12:00:00.000Z,,,");
     // A cell holding the delimiter, quotes or a line break is quoted, quotes doubled, the line break kept inside.
     expect(text).toContain('"Line one\nline two, with a comma and ""quotes"""');
     expect(text.endsWith("\r\n")).toBe(true);
 
     const rows = Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(7);
     const done = rows.find((r) => r[0] === "File taxes")!;
-    expect(done.slice(2)).toEqual(["medium", "done", "2026-03-31", "23:59", "on", "2026-06-15T12:04:00.000Z", "2026-06-15T12:04:00.000Z"]);
+    expect(done.slice(2)).toEqual(["medium", "done", "2026-03-31", "23:59", "on", "2026-06-15T12:04:00.000Z", "2026-06-15T12:04:00.000Z", "", ""]);
+    const repeating = rows.find((r) => r[0] === "Water the plants")!;
+    expect(repeating.slice(9)).toEqual(["FREQ=DAILY;INTERVAL=3", "completion"]);
     expect(rows.find((r) => r[0]!.startsWith("Read"))![6]).toBe("off");
   });
 
@@ -205,7 +213,7 @@ describe("export and import: CSV", () => {
     t.clock.set("2026-06-20T08:00:00Z");
     const res = await upload(to.browser, text, "tasks.csv");
     expect(res.status).toBe(200);
-    expect(textOf(await res.text())).toContain("Imported 5 tasks from the CSV file.");
+    expect(textOf(await res.text())).toContain("Imported 6 tasks from the CSV file.");
 
     const csvFields = (task: Task) => {
       const { id: _i, userId: _u, updatedAt: _up, ...rest } = task;

@@ -142,15 +142,19 @@ async function insertChunk(tx: Db, userId: string, rows: ImportedTask[]): Promis
       updated_at: r.updatedAt.toISOString(),
       completed_at: r.completedAt?.toISOString() ?? null,
       reminders_enabled: r.remindersEnabled,
+      rrule: r.rrule ?? null,
+      repeat_from: r.repeatFrom ?? "due",
     })),
   );
   const result = await tx.execute(sql`
     with added as (
-      insert into ${tasks} (user_id, title, notes, priority, status, due_date, due_time, due_at, created_at, updated_at, completed_at, reminders_enabled)
+      insert into ${tasks} (user_id, title, notes, priority, status, due_date, due_time, due_at, created_at, updated_at, completed_at, reminders_enabled,
+        rrule, repeat_from)
       select ${userId}::uuid, r.title, r.notes, r.priority::task_priority, r.status::task_status, r.due_date, r.due_time, r.due_at,
-        r.created_at, r.updated_at, r.completed_at, r.reminders_enabled
+        r.created_at, r.updated_at, r.completed_at, r.reminders_enabled, r.rrule, r.repeat_from
       from jsonb_to_recordset(${payload}::jsonb) as r(title text, notes text, priority text, status text, due_date date, due_time time,
-        due_at timestamptz, created_at timestamptz, updated_at timestamptz, completed_at timestamptz, reminders_enabled boolean)
+        due_at timestamptz, created_at timestamptz, updated_at timestamptz, completed_at timestamptz, reminders_enabled boolean,
+        rrule text, repeat_from text)
       returning 1)
     select count(*)::int as n from added`);
   return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);

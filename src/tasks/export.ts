@@ -10,7 +10,7 @@ export const EXPORT_FORMAT = "smarttask-export";
 export const EXPORT_VERSION = 1;
 
 /** The CSV's columns, in order; the import reads the same names. */
-export const CSV_COLUMNS = ["title", "notes", "priority", "status", "due_date", "due_time", "reminders", "created_at", "completed_at"] as const;
+export const CSV_COLUMNS = ["title", "notes", "priority", "status", "due_date", "due_time", "reminders", "created_at", "completed_at", "repeat", "repeat_from"] as const;
 
 /**
  * Cells a spreadsheet would read as a formula (= + - @, and tab or CR, which some treat alike) get
@@ -42,6 +42,9 @@ export function taskRecord(task: Task) {
     updatedAt: task.updatedAt.toISOString(),
     completedAt: task.completedAt?.toISOString() ?? null,
     remindersEnabled: task.remindersEnabled,
+    // The RRULE value as stored (RFC 5545, read on the owner's local dates), so a calendar can take it as it is.
+    repeat: task.rrule,
+    repeatFrom: task.repeatFrom,
   };
 }
 
@@ -126,6 +129,8 @@ function csvRow(task: Task): string[] {
     task.remindersEnabled ? "on" : "off",
     task.createdAt.toISOString(),
     task.completedAt?.toISOString() ?? "",
+    task.rrule ?? "",
+    task.rrule ? task.repeatFrom : "",
   ];
 }
 

@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import type { ImportedTask } from "../db/task-transfer.js";
 import { CSV_COLUMNS, EXPORT_FORMAT, EXPORT_VERSION, unguardCell } from "./export.js";
 import { validateTask, type TaskForm } from "./task-input.js";
-import type { RepeatFields } from "../recurrence/form.js";
+import { noRepeat, type RepeatFields } from "../recurrence/form.js";
 
 // Reading an import file: JSON or CSV, told apart by what it holds (never by its name), each row
 // checked with the task form's own rules (validateTask), so a row is accepted exactly when the
@@ -56,7 +56,7 @@ export function readImport(bytes: Uint8Array, timezone: string, now: Date): Impo
 
 /** A row as plain text values, under the form's names; undefined where the file has nothing. */
 type RawRow = Partial<Record<Field, string>>;
-type Field = Exclude<keyof TaskForm, keyof RepeatFields> | "created_at" | "updated_at" | "completed_at";
+type Field = Exclude<keyof TaskForm, keyof RepeatFields> | "repeat" | "repeat_from" | "created_at" | "updated_at" | "completed_at";
 /** How the file itself names each field, for the messages. */
 type Names = Record<Field, string>;
 
@@ -80,6 +80,8 @@ const JSON_NAMES: Names = {
   created_at: "createdAt",
   updated_at: "updatedAt",
   completed_at: "completedAt",
+  repeat: "repeat",
+  repeat_from: "repeatFrom",
 };
 
 function jsonRows(text: string): Rows | { kind: "unreadable"; message: string } {
@@ -167,6 +169,7 @@ function taskFrom(row: RawRow, names: Names, timezone: string, now: Date, proble
     // Seconds of zero (a spreadsheet's 09:30:00) say the same as 09:30.
     due_time: row.due_time?.trim().replace(/^(\d{2}:\d{2}):00$/, "$1") ?? "",
     reminders: reminders ?? "",
+    ...repeatOf(row, names, problems),
   };
   const result = validateTask(form, timezone);
   if (!result.ok) for (const [field, message] of Object.entries(result.errors)) problems.push(`${names[field as Field]}: ${message}`);
@@ -190,6 +193,18 @@ function taskFrom(row: RawRow, names: Names, timezone: string, now: Date, proble
     // A finished task keeps when it was finished; only a done task has a completion (the table's rule).
     completedAt: values.status === "done" ? (completedAt ?? now) : null,
   };
+}
+
+/**
+ * A file's repetition (the RRULE value an export writes, and due or completion) as the task form's
+ * "custom" rule, so it passes the same checks as a rule kept through the edit form.
+ */
+function repeatOf(row: RawRow, names: Names, problems: string[]): Partial<RepeatFields> {
+  const rule = row.repeat?.trim().toUpperCase() ?? "";
+  const from = row.repeat_from?.trim().toLowerCase() ?? "";
+  if (from !== "" && from !== "due" && from !== "completion") problems.push(`${names.repeat_from}: use due or completion.`);
+  if (rule === "") return { ...noRepeat() };
+  return { ...noRepeat(), repeat: "custom", repeat_rule: rule, repeat_from: from || "due" };
 }
 
 /** "on" or "off" (the form's words, also true/false, yes/no, 1/0); "" for nothing given; null when unreadable. */
