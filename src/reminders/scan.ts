@@ -164,8 +164,9 @@ async function planBatch(deps: JobDeps, signer: Signer, due: DueBatch, now: Date
   );
   const links = shown.flatMap((tasks, i) =>
     tasks.flatMap(({ task }) => [
-      { action: "done" as const, taskId: task.id, userId: due.users[i]!.id },
-      { action: "tomorrow" as const, taskId: task.id, userId: due.users[i]!.id },
+      // The due date rides along so that a later occurrence of a repeating task is safe from this email's links.
+      { action: "done" as const, taskId: task.id, userId: due.users[i]!.id, dueDate: task.dueDate },
+      { action: "tomorrow" as const, taskId: task.id, userId: due.users[i]!.id, dueDate: task.dueDate },
     ]),
   );
   const [tokens, unsubscribes] = await Promise.all([actionTokens(signer, links, now), unsubscribeTokens(signer, due.users.map((u) => u.id))]);

@@ -11,7 +11,7 @@ import { emailSigner } from "../email/signing-key.js";
 import { readForm } from "../http/form.js";
 import { field } from "../form-fields.js";
 import { dueTomorrow } from "../tasks/due.js";
-import { describeDue } from "../tasks/format.js";
+import { describeDue, formatDate } from "../tasks/format.js";
 import { ActionConfirmPage, ActionResultPage, UnsubscribePage } from "../views/email-pages.js";
 
 /**
@@ -48,6 +48,7 @@ emailRoutes.get("/action", async (c) => {
   const found = await taskForLink(c.var.db, check.userId, check.taskId);
   if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
   if (await isTokenUsed(c.var.db, check.nonce)) return alreadyUsed(c, check.taskId);
+  if (movedOn(found.task, check.dueDate)) return occurrencePassed(c, found.task, check.dueDate!);
   if (check.action === "tomorrow" && found.task.status === "done") return alreadyDone(c, found.task);
   const newDue = check.action === "tomorrow" ? dueTomorrow(found.task.dueTime, found.timezone, c.var.deps.clock.now()) : null;
   const label = newDue ? describeDue({ ...newDue, dueAt: newDue.dueAt, done: false }, c.var.deps.clock.now(), found.timezone).absolute : undefined;
@@ -62,6 +63,7 @@ emailRoutes.post("/action", async (c) => {
   const found = await taskForLink(c.var.db, check.userId, check.taskId);
   if (!found) return linkProblem(c, { ok: false, reason: "invalid" });
   // Refused before the link is used up: reopened later, the task can still be moved with it.
+  if (movedOn(found.task, check.dueDate)) return occurrencePassed(c, found.task, check.dueDate!);
   if (check.action === "tomorrow" && found.task.status === "done") return alreadyDone(c, found.task);
   if (!(await useToken(c.var.db, check.nonce, now))) return alreadyUsed(c, check.taskId);
 
@@ -81,6 +83,27 @@ emailRoutes.post("/action", async (c) => {
     title: "Moved",
   });
 });
+
+/**
+ * A repeating task whose current occurrence is not the one the email was about: the link must not
+ * complete or move a later occurrence (one-off tasks keep working after their date was changed).
+ */
+function movedOn(task: Task, emailedDue: string | null): boolean {
+  return task.rrule !== null && emailedDue !== null && task.dueDate !== emailedDue;
+}
+
+function occurrencePassed(c: Context<HonoEnv>, task: Task, emailedDue: string) {
+  c.status(409);
+  const now = task.dueDate ? ` It is now due ${formatDate(task.dueDate)}.` : "";
+  return c.render(
+    <ActionResultPage
+      heading="This reminder is out of date"
+      message={`The email was about “${task.title}” due ${formatDate(emailedDue)}, and that time has been done, skipped or moved since.${now} Nothing was changed.`}
+      taskId={task.id}
+    />,
+    { title: "Reminder out of date" },
+  );
+}
 
 /** The task changed between the read and the move (completed, deleted, or its due time edited). */
 async function notMoved(c: Context<HonoEnv>, userId: string, taskId: string) {
