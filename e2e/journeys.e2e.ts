@@ -67,7 +67,7 @@ describe("tasks", () => {
     // The form is fresh and focused again, ready for the next task; the change was announced.
     expect(await page.locator("#new-title").inputValue()).toBe("");
     await poll(() => focused(page)).toMatchObject({ id: "new-title" });
-    await poll(() => announced(page)).toMatch(/“Call the plumber” added\. 1 task\./);
+    await poll(() => announced(page)).toMatch(/“Call the plumber” added\. 1 open task\./);
 
     await addTaskThroughForm(page, { title: "Write the report", due_date: inThreeDays, notes: "Figures from finance" });
     await row(page, "Write the report").waitFor();
@@ -97,7 +97,8 @@ describe("tasks", () => {
       { title: "Sort old photos", priority: "low", status: "done" },
     ]);
     await page.goto("/tasks");
-    expect(await page.locator("li.task").count()).toBe(5);
+    // The done one is left out until asked for ("Show done").
+    expect(await page.locator("li.task").count()).toBe(4);
     const path = () => new URL(page.url()).pathname + new URL(page.url()).search;
 
     // Priority: a checkbox; the results swap in, the URL follows, focus stays on the checkbox.
@@ -146,7 +147,7 @@ describe("tasks", () => {
     await poll(() => page.locator("#filters").getByRole("checkbox", { name: "Urgent" }).isChecked()).toBe(false);
     await page.goBack();
     await poll(path).toBe("/tasks");
-    await poll(() => page.locator("li.task").count()).toBe(5);
+    await poll(() => page.locator("li.task").count()).toBe(4);
     expect(await page.getByLabel("Search").inputValue()).toBe("");
     await page.goForward();
     await poll(path).toBe("/tasks?q=rent");
@@ -227,13 +228,13 @@ describe("tasks", () => {
     await poll(() => row(page, "Feed the cat").getAttribute("class")).toContain("is-done");
     await poll(() => focused(page)).toMatchObject({ label: "Reopen “Feed the cat”" });
     await poll(() => counts.getByRole("link", { name: /^Done/ }).textContent()).toBe("Done 1");
-    await poll(() => announced(page)).toBe("“Feed the cat” marked done. 2 tasks.");
+    await poll(() => announced(page)).toBe("“Feed the cat” marked done. 1 open task.");
 
     await page.keyboard.press("Space");
     await poll(() => row(page, "Feed the cat").getAttribute("class")).not.toContain("is-done");
     await poll(() => focused(page)).toMatchObject({ label: "Mark “Feed the cat” done" });
     await poll(() => counts.getByRole("link", { name: /^Done/ }).textContent()).toBe("Done 0");
-    await poll(() => announced(page)).toBe("“Feed the cat” reopened. 2 tasks.");
+    await poll(() => announced(page)).toBe("“Feed the cat” reopened. 2 open tasks.");
 
     // In a list filtered to open tasks the completed row stays until the next load, marked done.
     await page.goto("/tasks?status=todo");
@@ -266,7 +267,7 @@ describe("tasks", () => {
     await poll(() => page.getByRole("navigation", { name: "Tasks by status" }).getByRole("link", { name: /^All/ }).textContent()).toBe("All 2");
     // Focus moves to the next row instead of being lost with the deleted one.
     await poll(() => focused(page)).toMatchObject({ label: "Mark “First” done" });
-    await poll(() => announced(page)).toBe("“Second” deleted. 2 tasks.");
+    await poll(() => announced(page)).toBe("“Second” deleted. 2 open tasks.");
     await page.reload();
     expect(await rowTitles(page)).toEqual(["Third", "First"]);
 

@@ -71,7 +71,7 @@ describe("keyboard only", () => {
     expect(await focusRing(page)).toMatchObject({ visible: true, outline: "solid" });
     await page.keyboard.press("Space");
     await poll(() => focused(page)).toMatchObject({ label: "Reopen “Pack the bags”" });
-    await poll(() => announced(page)).toBe("“Pack the bags” marked done. 2 tasks.");
+    await poll(() => announced(page)).toBe("“Pack the bags” marked done. 1 open task.");
 
     // Filter: back up to the "To do" status checkbox, Space; focus stays there.
     await tabTo(page, (f) => f.name === "status" && f.value === "todo", "Shift+Tab");

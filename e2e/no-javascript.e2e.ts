@@ -104,10 +104,16 @@ it("registers, logs out and in, and creates, filters, edits, completes and delet
   await page.getByRole("button", { name: "Mark “Post the letters” done" }).click();
   await page.waitForLoadState();
   expect(path()).toBe("/tasks");
+  // Finished, it leaves the open list; with Show done it is there, struck through, and reopens.
+  expect(await row(page, "Post the letters").count()).toBe(0);
+  await page.goto("/tasks?done=1");
   expect(await row(page, "Post the letters").getAttribute("class")).toContain("is-done");
   await page.getByRole("button", { name: "Reopen “Post the letters”" }).click();
   await page.waitForLoadState();
+  expect(path()).toBe("/tasks?done=1");
   expect(await row(page, "Post the letters").getAttribute("class")).not.toContain("is-done");
+  await page.goto("/tasks");
+  expect(await row(page, "Post the letters").count()).toBe(1);
 
   // Delete: without script the button opens a confirmation page; "Keep it" changes nothing.
   await page.getByRole("button", { name: "Delete “Post the letters”" }).click();

@@ -155,6 +155,8 @@ describe("reschedule: htmx", () => {
     const [id] = await seed(t, userId, "UTC", [{ title: "Rent", date: "2026-06-15" }, { title: "Stays", date: "2026-06-15" }]);
     const res = await move(browser, id!, "tomorrow", { htmx: "/today" });
     expect(res.status).toBe(200);
+    // The row goes (htmx swaps nothing for out-of-band elements alone, so it is told to delete it).
+    expect(res.headers.get("HX-Reswap")).toBe("delete");
     const html = await res.text();
     expect(taskIdsIn(html)).toEqual([]);
     expect(html).toMatch(/<nav id="view-nav"[^>]*hx-swap-oob="true"/);
@@ -168,7 +170,9 @@ describe("reschedule: htmx", () => {
   it("swaps the row in place where it still belongs", async () => {
     const { browser, userId } = await signedIn(t);
     const [overdue, listed] = await seed(t, userId, "UTC", [{ title: "Late", date: "2026-06-10" }, { title: "In All", date: "2026-06-10" }]);
-    const today = await (await move(browser, overdue!, "today", { htmx: "/today" })).text();
+    const swapped = await move(browser, overdue!, "today", { htmx: "/today" });
+    expect(swapped.headers.get("HX-Reswap")).toBeNull();
+    const today = await swapped.text();
     expect(taskIdsIn(today)).toEqual([overdue]);
     expect(today).toMatch(/class="task priority-medium due-today"/);
     expect(today).toContain("“Late” moved to today.");

@@ -230,6 +230,7 @@ describe("planning views: No date and Done", () => {
     const { browser, userId } = await signedIn(t);
     const ids = await seed(t, userId, "UTC", [{ title: "Undo me", status: "done", date: "2026-06-15" }]);
     const res = await browser.post(`/tasks/${ids["Undo me"]}/reopen`, {}, { htmx: "/done" });
+    expect(res.headers.get("HX-Reswap")).toBe("delete");
     const html = await res.text();
     expect(taskIdsIn(html)).toEqual([]);
     expect(html).toMatch(/<nav id="view-nav"[^>]*hx-swap-oob="true"/);

@@ -17,9 +17,9 @@ export function newAccount(name = "Ada Lovelace"): Account {
 }
 
 /**
- * Registers through the form (the timezone select is left as the page offers it) and, unless
- * `verified: false`, confirms the address with the link from the mail as its owner would, so that
- * reminders can reach it. Ends on the task list either way.
+ * Registers through the form (the timezone select is left as the page offers it; registering
+ * lands on Today) and, unless `verified: false`, confirms the address with the link from the mail
+ * as its owner would, so that reminders can reach it. Ends on the task list either way.
  */
 export async function register(page: Page, account: Account, opts: { verified?: boolean } = {}) {
   await page.goto("/register");
@@ -27,8 +27,9 @@ export async function register(page: Page, account: Account, opts: { verified?: 
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await page.waitForURL(/\/today$/);
   if (opts.verified !== false) await confirmAddress(page);
+  else await page.goto("/tasks");
 }
 
 /**
@@ -54,7 +55,7 @@ export async function logIn(page: Page, account: Account) {
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(/\/tasks/);
+  await page.waitForURL(/\/today$/);
 }
 
 export interface NewTask {

@@ -73,6 +73,8 @@ rescheduleRoutes.post("/:id/reschedule", requireUser, async (c) => {
     );
   }
   const ctx = itemContext(b.now, user.timezone, listUrl(currentListFilter(c)));
+  // htmx swaps nothing for an answer of out-of-band elements alone: the row is deleted instead.
+  if (!shown) c.header("HX-Reswap", "delete");
   return c.html(
     <>
       {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}

@@ -173,6 +173,8 @@ async function rowOrRedirect(c: Context<SignedInEnv>, task: Task, back: string) 
   // In a planning view a row that no longer belongs there (reopened in Done, moved out of Today by
   // an edit) is removed: an empty answer swapped over it.
   const shown = !currentView(c) || stillShown(c, task, { keepDone: true });
+  // htmx swaps nothing for an answer of out-of-band elements alone: the row is deleted instead.
+  if (!shown) c.header("HX-Reswap", "delete");
   return c.html(
     <>
       {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}
