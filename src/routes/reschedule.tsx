@@ -1,14 +1,12 @@
 import { Hono, type Context } from "hono";
-import { HTTPException } from "hono/http-exception";
+import { ownTask, taskIdParam, taskNotFound } from "../loaders/own-task.js";
 import { html } from "hono/html";
 import { rescheduleTask } from "../db/task-views.js";
-import { getTask } from "../db/tasks.js";
 import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { field } from "../form-fields.js";
 import { readForm } from "../http/form.js";
 import { returnPath, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
-import { UUID } from "../ids.js";
 import { bounds, currentView, stillShown } from "../loaders/planning-views.js";
 import { currentListFilter, itemContext, listUrl, taskView } from "../loaders/task-list.js";
 import { describeDue } from "../tasks/format.js";
@@ -35,7 +33,7 @@ rescheduleRoutes.get("/:id/reschedule", requireUser, async (c) => {
 });
 
 rescheduleRoutes.post("/:id/reschedule", requireUser, async (c) => {
-  const id = taskId(c);
+  const id = taskIdParam(c);
   const user = c.var.user;
   const body = await readForm(c.req.raw);
   const to = field(body, "to").trim();
@@ -52,7 +50,7 @@ rescheduleRoutes.post("/:id/reschedule", requireUser, async (c) => {
     return c.html(html`${target.error}`, 422);
   }
   const task = await rescheduleTask(c.var.db, user.id, id, target.date, user.timezone, b.now);
-  if (!task) throw notFound();
+  if (!task) throw taskNotFound();
   console.log(JSON.stringify({ event: "task.rescheduled", userId: user.id, to: to.length === 10 ? "date" : to }));
   if (!wantsFragment(c)) return c.redirect(back, 303);
 
@@ -111,19 +109,3 @@ function movePage(
   });
 }
 
-function taskId(c: Context<SignedInEnv>): string {
-  const id = c.req.param("id") ?? "";
-  // Not a UUID cannot be a task; answering here also keeps malformed ids away from the uuid column.
-  if (!UUID.test(id)) throw notFound();
-  return id.toLowerCase();
-}
-
-async function ownTask(c: Context<SignedInEnv>) {
-  const task = await getTask(c.var.db, c.var.user.id, taskId(c));
-  if (!task) throw notFound();
-  return task;
-}
-
-function notFound() {
-  return new HTTPException(404, { message: "There is no such task. It may have been deleted." });
-}

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
-import { HTTPException } from "hono/http-exception";
-import { deleteTask, getTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
+import { ownTask, taskIdParam, taskNotFound } from "../loaders/own-task.js";
+import { deleteTask, insertTask, setTaskStatus, updateTask } from "../db/tasks.js";
 import type { Task, TaskStatus } from "../db/schema.js";
 import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { readForm } from "../http/form.js";
@@ -8,7 +8,6 @@ import { field } from "../form-fields.js";
 import { pageOrFragment, redirectBrowser, renderFragment, returnPath, safeNext, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { taskCapMessage } from "../tasks/task-cap.js";
-import { UUID } from "../ids.js";
 import { parseCursor } from "../tasks/cursor.js";
 import { parseFilter } from "../tasks/filters.js";
 import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask, type TaskErrors, type TaskForm } from "../tasks/task-input.js";
@@ -110,7 +109,7 @@ taskRoutes.get("/:id/edit", async (c) => {
 });
 
 async function update(c: Context<SignedInEnv>) {
-  const id = taskId(c);
+  const id = taskIdParam(c);
   const user = c.var.user;
   const body = await readForm(c.req.raw);
   const form = taskFormFrom(body);
@@ -122,16 +121,16 @@ async function update(c: Context<SignedInEnv>) {
     return formAgain(c, { title: "Edit task", form, errors: result.errors, back, taskId: id });
   }
   const task = await updateTask(c.var.db, user.id, id, result.values, c.var.deps.clock.now());
-  if (!task) throw notFound();
+  if (!task) throw taskNotFound();
   return rowOrRedirect(c, task, back);
 }
 taskRoutes.post("/:id", update);
 taskRoutes.patch("/:id", update);
 
 async function remove(c: Context<SignedInEnv>) {
-  const id = taskId(c);
+  const id = taskIdParam(c);
   const back = returnPath(c, field(await readForm(c.req.raw), "next"));
-  if (!(await deleteTask(c.var.db, c.var.user.id, id))) throw notFound();
+  if (!(await deleteTask(c.var.db, c.var.user.id, id))) throw taskNotFound();
   // From the task's own page there is no row to remove: htmx follows HX-Redirect to the list.
   if (!wantsFragment(c) || !fromListPage(c)) return redirectBrowser(c, back);
   // The row is removed by hx-swap="delete"; the counts beside the list are refreshed out of band.
@@ -141,28 +140,28 @@ taskRoutes.post("/:id/delete", remove);
 taskRoutes.delete("/:id", remove);
 
 const changeStatus = (status: TaskStatus) => async (c: Context<SignedInEnv>) => {
-  const id = taskId(c);
+  const id = taskIdParam(c);
   const back = returnPath(c, field(await readForm(c.req.raw), "next"));
   const task = await setTaskStatus(c.var.db, c.var.user.id, id, status, c.var.deps.clock.now());
-  if (!task) throw notFound();
+  if (!task) throw taskNotFound();
   return rowOrRedirect(c, task, back);
 };
 // Completing a repeating task records the occurrence and moves the task to its next one
 // (src/recurrence/advance.ts); a one-off is done as before. "Skip" moves on without recording.
 taskRoutes.post("/:id/complete", async (c) => {
-  const id = taskId(c);
+  const id = taskIdParam(c);
   const back = returnPath(c, field(await readForm(c.req.raw), "next"));
   const extra = wantsFragment(c) ? countsAfterSql(c) : undefined;
   const result = await completeTask(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra);
-  if (!result) throw notFound();
+  if (!result) throw taskNotFound();
   return result.moved ? movedAnswer(c, result, "completed", back) : rowOrRedirect(c, result.task, back);
 });
 taskRoutes.post("/:id/skip", async (c) => {
-  const id = taskId(c);
+  const id = taskIdParam(c);
   const back = returnPath(c, field(await readForm(c.req.raw), "next"));
   const extra = wantsFragment(c) ? countsAfterSql(c) : undefined;
   const result = await skipOccurrence(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra);
-  if (!result) throw notFound();
+  if (!result) throw taskNotFound();
   return result.moved ? movedAnswer(c, result, "skipped", back) : rowOrRedirect(c, result.task, back);
 });
 taskRoutes.post("/:id/reopen", changeStatus("todo"));
@@ -216,19 +215,3 @@ function formAgain(c: Context<SignedInEnv>, view: { title: string; form: TaskFor
   );
 }
 
-function taskId(c: Context<SignedInEnv>): string {
-  const id = c.req.param("id") ?? "";
-  // Not a UUID cannot be a task; answering here also keeps malformed ids away from the uuid column.
-  if (!UUID.test(id)) throw notFound();
-  return id.toLowerCase();
-}
-
-async function ownTask(c: Context<SignedInEnv>) {
-  const task = await getTask(c.var.db, c.var.user.id, taskId(c));
-  if (!task) throw notFound();
-  return task;
-}
-
-function notFound() {
-  return new HTTPException(404, { message: "There is no such task. It may have been deleted." });
-}
