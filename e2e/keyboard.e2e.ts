@@ -146,7 +146,7 @@ describe("keyboard shortcuts", () => {
     // ? opens a labelled modal dialog; Escape closes it and focus goes back where it was.
     // (From the header, which no swap replaces: a late filter swap could otherwise detach the
     // element focus is meant to return to.)
-    await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Tasks", exact: true }).focus();
+    await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Settings", exact: true }).focus();
     await page.keyboard.press("?");
     const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
     await dialog.waitFor();
@@ -158,7 +158,7 @@ describe("keyboard shortcuts", () => {
     expect(await page.evaluate(() => document.activeElement?.closest("dialog")?.id)).toBe("shortcuts");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
-    expect(await focused(page)).toMatchObject({ text: "Tasks" });
+    expect(await focused(page)).toMatchObject({ text: "Settings" });
 
     // The footer button opens it too, and its Close button closes it.
     await page.getByRole("button", { name: /Keyboard shortcuts/ }).click();

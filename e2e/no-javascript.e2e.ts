@@ -33,7 +33,8 @@ it("registers, logs out and in, and creates, filters, edits, completes and delet
   await page.getByLabel("Timezone").selectOption("Europe/Paris");
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForLoadState();
-  expect(path()).toBe("/tasks");
+  // Registering lands on Today (#13).
+  expect(path()).toBe("/today");
 
   // Log out and in.
   await page.getByRole("button", { name: "Log out Alan Turing" }).click();
@@ -42,6 +43,9 @@ it("registers, logs out and in, and creates, filters, edits, completes and delet
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForLoadState();
+  expect(path()).toBe("/today");
+  await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: "All", exact: true }).click();
   await page.waitForLoadState();
   expect(path()).toBe("/tasks");
 

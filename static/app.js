@@ -215,11 +215,21 @@
     const link = moving;
     menu.close();
     if (!link?.isConnected) return;
-    // Focus back on the row first, so the usual after-swap focus finds its way (the row, or the next one).
     link.focus();
-    await htmx.ajax("POST", link.getAttribute("href"), { source: link, target: link.closest("li"), swap: "outerHTML", values: { to } });
+    const row = link.closest("li");
+    const near = row.nextElementSibling ?? row.previousElementSibling;
+    await htmx.ajax("POST", link.getAttribute("href"), { source: link, target: row, swap: "outerHTML", values: { to } });
     // Refused (a date out of range): the message is in the menu, which opens again.
-    if (menu.querySelector("#move-error").textContent.trim() && link.isConnected) menu.showModal();
+    if (menu.querySelector("#move-error").textContent.trim() && link.isConnected) return menu.showModal();
+    // Focus lost with the row it was on: the row again where it still is (swapped, or redrawn
+    // under another day), else the one beside it, else the view.
+    setTimeout(() => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const again = document.getElementById(row.id);
+      const target = again?.querySelector("a.move") ?? (near?.isConnected ? near.querySelector("button.check, a") : null) ?? document.getElementById("view-results") ?? document.getElementById("task-results");
+      target?.focus();
+    }, 60);
   }
 
   document.addEventListener("click", openMoveMenu, true);
