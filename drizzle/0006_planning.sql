@@ -28,6 +28,7 @@ ALTER TABLE "task_completions" ADD CONSTRAINT "task_completions_user_id_users_id
 ALTER TABLE "user_task_counts" ADD CONSTRAINT "user_task_counts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "task_completions_user_idx" ON "task_completions" USING btree ("user_id","completed_at");--> statement-breakpoint
 CREATE INDEX "task_completions_task_idx" ON "task_completions" USING btree ("task_id","completed_at");--> statement-breakpoint
+CREATE INDEX "tasks_user_completed_idx" ON "tasks" USING btree ("user_id","completed_at","id") WHERE "tasks"."status" = 'done';--> statement-breakpoint
 ALTER TABLE "tasks" ADD CONSTRAINT "tasks_rrule_length" CHECK (char_length("tasks"."rrule") <= 500);--> statement-breakpoint
 ALTER TABLE "tasks" ADD CONSTRAINT "tasks_rrule_needs_date" CHECK ("tasks"."rrule" is null or "tasks"."due_date" is not null);--> statement-breakpoint
 -- user_task_counts follows tasks: one upsert per statement and owner, into one of 16 stripes

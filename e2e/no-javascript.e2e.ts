@@ -59,7 +59,7 @@ it("registers, logs out and in, and creates, filters, edits, completes and delet
   expect(path()).toBe("/tasks");
   expect(await row(page, "Post the letters").textContent()).toMatch(/High.*10:30.*in 2 days/);
 
-  await page.locator("details.new-task summary").click();
+  await page.locator("details.new-task > summary").click();
   await page.waitForLoadState();
   await page.getByLabel("Title").fill("");
   await page.getByRole("button", { name: "Add task" }).click();

@@ -133,6 +133,10 @@ export const tasks = pgTable(
     index("tasks_user_open_due_idx")
       .on(t.userId, t.dueAt)
       .where(sql`${t.status} <> 'done' and ${t.remindersEnabled}`),
+    // The Done view pages an owner's finished tasks by completion time, newest first.
+    index("tasks_user_completed_idx")
+      .on(t.userId, t.completedAt, t.id)
+      .where(sql`${t.status} = 'done'`),
     // Search (ILIKE '%words%') on title and notes through trigrams (pg_trgm).
     index("tasks_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
     index("tasks_notes_trgm_idx").using("gin", t.notes.op("gin_trgm_ops")),
