@@ -31,6 +31,9 @@ const SAMPLE: NewTask[] = [
   { title: "Renew the passport", priority: "medium", due_date: localDate(TZ, 12) },
   { title: "Water the plants", priority: "low" },
   { title: "Pay the electricity bill", priority: "high", status: "done", due_date: localDate(TZ, -2) },
+  { title: "Take the vitamins", priority: "high", due_date: localDate(TZ), due_time: "08:00", repeat: "daily" },
+  { title: "Submit the expense report", priority: "high", due_date: localDate(TZ, 1), due_time: "17:00" },
+  { title: "Call mum", priority: "high", due_date: localDate(TZ, 5), repeat: "weekly" },
 ];
 
 /** True when nothing on the page is wider than the window (no sideways scrolling on a phone). */
@@ -47,14 +50,14 @@ describe("look", () => {
       await createTasksOverHttp(server, context, SAMPLE);
       await page.goto("/tasks");
       const taskUrl = (await page.getByRole("link", { name: "Prepare the quarterly report", exact: true }).getAttribute("href"))!;
-      const pages = { tasks: "/tasks", task: taskUrl, settings: "/settings" };
+      const pages = { today: "/today", upcoming: "/upcoming", tasks: "/tasks", task: taskUrl, settings: "/settings" };
       for (const [size, viewport] of Object.entries(VIEWPORTS)) {
         await page.setViewportSize(viewport);
         for (const [name, url] of Object.entries(pages)) {
           await page.goto(url);
           expect(await fitsWidth(page), `${name} at ${size} width fits`).toBe(true);
-          // Light is what the README shows; dark is kept for the task list only.
-          if (colorScheme === "light" || name === "tasks") {
+          // Light is what the README shows; dark is kept for Today and the task list only.
+          if (colorScheme === "light" || name === "tasks" || name === "today") {
             const suffix = colorScheme === "dark" ? "-dark" : "";
             await page.screenshot({ path: join(SHOTS, `${name}-${size}${suffix}.png`), fullPage: true });
           }

@@ -26,6 +26,18 @@ async function completionsOf(taskId: string) {
 }
 
 describe("recurrence: happy paths", () => {
+  it("a repeating task's row says how it repeats, in every list it is in; a one-off's row says nothing of it", async () => {
+    const { browser } = await signedIn(t, "Europe/Berlin");
+    const id = await repeating(browser, { repeat: "weekly", repeat_days: "MO,TH", repeat_every: "1", repeat_from: "due", repeat_end: "count", repeat_count: "5" });
+    const once = await browser.createTask({ title: "Just once", due_date: "2026-11-30" });
+    for (const view of ["/today", "/tasks"]) {
+      const html = await (await browser.get(view)).text();
+      const row = (taskId: string) => html.match(new RegExp(`<li id="task-${taskId}"[\\s\\S]*?</li>`))?.[0] ?? "";
+      expect(row(id), view).toContain('<span class="repeats">every week on Monday and Thursday, 5 times</span>');
+      expect(row(once), view).not.toContain("repeats");
+    }
+  });
+
   it("the edit form makes a monthly task on the last day; the task page shows the rule in words", async () => {
     const { browser } = await signedIn(t, "Europe/Berlin");
     const id = await repeating(browser, { repeat: "monthly", repeat_monthly: "last_day", repeat_every: "1", repeat_from: "due", repeat_end: "never" });

@@ -65,6 +65,8 @@ export interface NewTask {
   due_date?: string;
   due_time?: string;
   notes?: string;
+  /** The edit form's Repeat choice (never, daily, weekdays, weekly, monthly, yearly). */
+  repeat?: string;
 }
 
 /** Fills the new-task form on /tasks (opening it if needed) and submits it. */

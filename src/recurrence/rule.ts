@@ -306,8 +306,14 @@ export function longDate(date: string): string {
  * @example describeRule("FREQ=MONTHLY;BYMONTHDAY=-1", "due") // "every month on the last day, from the due date"
  */
 export function describeRule(rrule: string, repeatFrom: "due" | "completion"): string {
+  const short = ruleWords(rrule);
+  return short === null ? "repeats (a rule SmartTask cannot read)" : `${short}, ${repeatFrom === "completion" ? "from completion" : "from the due date"}`;
+}
+
+/** The rule in words without what it counts from ("every month on the last day, 5 times"), as a list row shows it; null when unreadable. */
+export function ruleWords(rrule: string): string | null {
   const rule = parseRule(rrule);
-  if (!rule) return "repeats (a rule SmartTask cannot read)";
+  if (!rule) return null;
   const end = rule.count === 1 ? ", once" : rule.count !== null ? `, ${rule.count} times` : rule.until ? `, until ${longDate(rule.until)}` : "";
-  return `${coreWords(rule)}${end}, ${repeatFrom === "completion" ? "from completion" : "from the due date"}`;
+  return `${coreWords(rule)}${end}`;
 }

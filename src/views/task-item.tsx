@@ -1,8 +1,21 @@
 import { html } from "hono/html";
+import { ruleWords } from "../recurrence/rule.js";
 import type { DueClock } from "../tasks/format.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 import { dueShown, taskUrls } from "./task-due.js";
+
+// Rules repeat across rows and requests: their words are worked out once each (bounded, as rules are few).
+const RULE_WORDS = new Map<string, string>();
+function repeatWords(rrule: string): string {
+  let words = RULE_WORDS.get(rrule);
+  if (words === undefined) {
+    words = ruleWords(rrule) ?? "repeats";
+    if (RULE_WORDS.size >= 1000) RULE_WORDS.clear();
+    RULE_WORDS.set(rrule, words);
+  }
+  return words;
+}
 
 export interface ItemContext {
   /** The owner's now and local date, worked out once per request for every row. */
@@ -40,5 +53,5 @@ export function TaskItem(props: { task: TaskView; ctx: ItemContext }) {
   const due = dueShown(task, ctx.clock);
   // Without JavaScript, Delete opens a confirmation page (GET); htmx (boosted, hx-method) posts to
   // the same URL once the person confirms, and removes the row.
-  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${due.state}${done ? " is-done" : ""}"><form method="post" action="${urls.toggle}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${urls.url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${due.facts}</p>${done ? "" : html`<a href="${urls.url}/reschedule" class="move" hx-boost="false" aria-label="Move “${task.title}”">Move</a>`}<a href="${urls.edit}" aria-label="Edit “${task.title}”">Edit</a><form action="${urls.delete}" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
+  return html`<li id="task-${task.id}" class="task priority-${task.priority} due-${due.state}${done ? " is-done" : ""}"><form method="post" action="${urls.toggle}"><button class="check" aria-label="${done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}"></button></form><a class="task-title" href="${urls.url}" hx-boost="false">${task.title}</a><p>${PRIORITY_LABELS[task.priority]} · ${STATUS_LABELS[task.status]} · ${due.facts}${task.rrule ? html` · <span class="repeats">${repeatWords(task.rrule)}</span>` : ""}</p>${done ? "" : html`<a href="${urls.url}/reschedule" class="move" hx-boost="false" aria-label="Move “${task.title}”">Move</a>`}<a href="${urls.edit}" aria-label="Edit “${task.title}”">Edit</a><form action="${urls.delete}" hx-method="post" hx-swap="delete" hx-confirm="Delete this task? This cannot be undone."><button aria-label="Delete “${task.title}”">Delete</button></form></li>`;
 }
