@@ -74,7 +74,9 @@ export async function measureApp(opts: { url: string | undefined; tmpRoot: strin
     await waitUntilUp(server, `${origin}/healthz`);
     const cookie = await signIn(origin, seeded.signIn.email, seeded.signIn.password);
     const dueDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    for (const route of appRoutes({ origin, cookie, taskIds: seeded.taskIds, dueDate })) {
+    const writerCookies: string[] = [];
+    for (const email of seeded.writers) writerCookies.push(await signIn(origin, email, seeded.signIn.password));
+    for (const route of appRoutes({ origin, cookie, writerCookies, taskIds: seeded.taskIds, dueDate })) {
       const result = await measure(origin, route, opts.timing);
       report.routes.push({ name: route.name, kind: "app", result, target: route.target });
       windows.push({ route: route.name, ...result.window });

@@ -8,7 +8,7 @@ export interface Route {
   headers?: Record<string, string>;
   body?: string;
   /** Called before each request, e.g. to cycle through task ids; returns the path and body to send. */
-  next?: () => { path: string; body?: string };
+  next?: () => { path: string; body?: string; headers?: Record<string, string> };
   expect: number[];
 }
 

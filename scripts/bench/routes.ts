@@ -18,7 +18,7 @@ const PAGE_TARGET: Target = { minRps: 2000, maxP99Ms: 50, minRatio: 0.25 };
  * The app's routes as a signed-in browser uses them: full pages, the htmx fragment, the no-JS form
  * post, and completing tasks both ways. Writes come last so that every read sees the seeded shape.
  */
-export function appRoutes(opts: { origin: string; cookie: string; taskIds: string[]; dueDate: string }): AppRoute[] {
+export function appRoutes(opts: { origin: string; cookie: string; writerCookies: string[]; taskIds: string[]; dueDate: string }): AppRoute[] {
   const { origin, cookie } = opts;
   const filtered = "/tasks?priority=high&status=todo";
   // What a browser sends with a form post from the list: Origin (the CSRF check) and Referer.
@@ -56,7 +56,12 @@ export function appRoutes(opts: { origin: string; cookie: string; taskIds: strin
       method: "POST",
       path: "/tasks",
       headers: form,
-      next: () => ({ path: "/tasks", body: new URLSearchParams({ title: `Bench task ${++created}`, priority: "high", due_date: opts.dueDate }).toString() }),
+      // Each create signs in as the next of the writer accounts (seed.ts), so none reaches the task cap.
+      next: () => ({
+        path: "/tasks",
+        headers: { ...form, cookie: opts.writerCookies[created % opts.writerCookies.length]! },
+        body: new URLSearchParams({ title: `Bench task ${++created}`, priority: "high", due_date: opts.dueDate }).toString(),
+      }),
       expect: [303],
       target: { minRps: 3000 },
     },
