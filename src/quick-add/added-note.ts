@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { servedOverHttps, type AppConfig } from "../config.js";
+import { fromBase64Url, textToBase64Url } from "../bytes.js";
 import { UUID } from "../ids.js";
 
 /**
@@ -24,7 +25,7 @@ function cookieName(config: AppConfig): string {
 }
 
 export function setAddedNote(c: Context, config: AppConfig, userId: string, note: AddedNote): void {
-  const value = toBase64Url(JSON.stringify({ u: userId, i: note.taskId, t: note.title, s: note.summary }));
+  const value = textToBase64Url(JSON.stringify({ u: userId, i: note.taskId, t: note.title, s: note.summary }));
   setCookie(c, cookieName(config), value, { httpOnly: true, sameSite: "Lax", path: "/", secure: servedOverHttps(config), maxAge: LIFETIME_S });
 }
 
@@ -35,22 +36,13 @@ export function takeAddedNote(c: Context, config: AppConfig, userId: string): Ad
   if (value === undefined) return null;
   deleteCookie(c, name, { path: "/", secure: servedOverHttps(config), httpOnly: true, sameSite: "Lax" });
   try {
-    const data = JSON.parse(fromBase64Url(value)) as Record<string, unknown>;
+    const bytes = fromBase64Url(value);
+    if (!bytes) return null;
+    const data = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
     const { u, i, t, s } = data;
     if (u !== userId || typeof i !== "string" || !UUID.test(i) || typeof t !== "string" || typeof s !== "string") return null;
     return { taskId: i, title: t.slice(0, 200), summary: s.slice(0, 300) };
   } catch {
     return null;
   }
-}
-
-function toBase64Url(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(value: string): string {
-  const binary = atob(value.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
 }
