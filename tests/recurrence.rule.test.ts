@@ -175,6 +175,28 @@ describe("parseRule", () => {
       expect(parseRule(rule), rule).toBeNull();
     }
   });
+
+  it("refuses, at once, rules that would never fall on a date (rrule would search them to the year 9999)", () => {
+    for (const rule of [
+      "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+      "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31",
+      "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+      "FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31",
+      "FREQ=YEARLY;BYMONTH=2",
+      "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=9",
+      "FREQ=MONTHLY;BYMONTHDAY=28,29;BYSETPOS=3",
+      "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2",
+      "FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=13",
+    ]) {
+      // Refused by looking at the rule, so nothing ever searches it.
+      expect(parseRule(rule), rule).toBeNull();
+      expect(firstOccurrence(rule, "2026-01-01"), rule).toBeNull();
+    }
+    // Rare but real: a leap day yearly, a fifth Monday, the 31st in the months that have one.
+    expect(firstOccurrence("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "2026-01-01")).toBe("2028-02-29");
+    expect(firstOccurrence("FREQ=MONTHLY;BYDAY=5MO", "2026-01-01")).toBe("2026-03-30");
+    expect(firstOccurrence("FREQ=MONTHLY;BYMONTHDAY=31", "2026-04-01")).toBe("2026-05-31");
+  });
 });
 
 describe("describeRule", () => {

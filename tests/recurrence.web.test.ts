@@ -26,6 +26,32 @@ async function completionsOf(taskId: string) {
 }
 
 describe("recurrence: happy paths", () => {
+  it("a second click, or a page left open since, never completes or skips the next occurrence", async () => {
+    const { browser } = await signedIn(t, "Europe/Berlin");
+    const id = await repeating(browser, { repeat: "daily", repeat_every: "1", repeat_from: "due", repeat_end: "never" });
+    const list = await (await browser.get("/today")).text();
+    const row = list.match(new RegExp(`<li id="task-${id}"[\\s\\S]*?</li>`))?.[0] ?? "";
+    expect(row).toContain('<input type="hidden" name="occurrence" value="1">');
+    const page = await (await browser.get(`/tasks/${id}`)).text();
+    expect(page.match(/name="occurrence" value="1"/g)).toHaveLength(2); // Mark done and Skip
+
+    expect((await browser.post(`/tasks/${id}/complete`, { occurrence: "1" })).status).toBe(303);
+    const moved = (await dbTask(t, id))!;
+    expect([moved.occurrence, moved.dueDate]).toEqual([2, "2026-12-01"]);
+    // The same click again, with JavaScript and without, and Skip from the stale page: nothing moves.
+    expect((await browser.post(`/tasks/${id}/complete`, { occurrence: "1" })).status).toBe(303);
+    // (From the All view, where the task stays: the row comes back as it is now, at occurrence 2.)
+    const swapped = await browser.post(`/tasks/${id}/complete`, { occurrence: "1" }, { htmx: "/tasks" });
+    expect(swapped.status).toBe(200);
+    expect(await swapped.text()).toContain('name="occurrence" value="2"');
+    expect((await browser.post(`/tasks/${id}/skip`, { occurrence: "1", next: `/tasks/${id}` })).status).toBe(303);
+    expect(await dbTask(t, id)).toEqual(moved);
+    expect(await completionsOf(id)).toHaveLength(1);
+    // The page as it is now completes the occurrence it shows.
+    expect((await browser.post(`/tasks/${id}/complete`, { occurrence: "2" })).status).toBe(303);
+    expect((await dbTask(t, id))!.occurrence).toBe(3);
+  });
+
   it("a repeating task's row says how it repeats, in every list it is in; a one-off's row says nothing of it", async () => {
     const { browser } = await signedIn(t, "Europe/Berlin");
     const id = await repeating(browser, { repeat: "weekly", repeat_days: "MO,TH", repeat_every: "1", repeat_from: "due", repeat_end: "count", repeat_count: "5" });

@@ -35,9 +35,13 @@ function taskJson(source: string): SQL {
     'repeat_from', ${c("repeat_from")}, 'occurrence', ${c("occurrence")})`;
 }
 
-/** The "tasks" CTE for `extra`: the table with row `id` replaced by the rows of CTE `changed`. */
-function tasksAfter(id: SQL, changed: string): SQL {
-  return sql`"tasks" as (select * from ${tasks} where ${tasks.id} <> ${id} union all select * from ${sql.raw(changed)})`;
+/**
+ * The "tasks" CTE for `extra`: the owner's tasks with row `id` replaced by the rows of CTE
+ * `changed`. Only the owner's rows: `extra` reads this CTE more than once (the views' counts and
+ * the status counts), so PostgreSQL materializes it, and without the filter that was every user's tasks.
+ */
+function tasksAfter(userId: string, id: SQL, changed: string): SQL {
+  return sql`"tasks" as (select * from ${tasks} where ${tasks.userId} = ${userId}::uuid and ${tasks.id} <> ${id} union all select * from ${sql.raw(changed)})`;
 }
 
 /**
@@ -73,7 +77,7 @@ export async function moveRepeatingTask(
       select m.id, m.user_id, ${from.occurrence}::int, ${from.dueDate}::date, ${from.dueTime}::time, ${from.dueAt!.toISOString()}::timestamptz, ${at}
       from moved m where ${record}::boolean
       returning id
-    ), ${tasksAfter(sql`${from.id}::uuid`, "moved")}
+    ), ${tasksAfter(userId, sql`${from.id}::uuid`, "moved")}
     select (select ${taskJson("m")} from moved m) as task, (select id from recorded) as completion_id, ${extra} as extra`);
   const row = rowsOf<{ task: unknown; completion_id: string | null; extra: unknown }>(result)[0];
   const task = json(row?.task ?? null) as TaskJson | null;
@@ -109,7 +113,7 @@ export async function undoCompletion(db: Db, userId: string, completionId: strin
     ), removed as (
       delete from ${taskCompletions} where id in (select id from c) and exists (select 1 from restored)
       returning id
-    ), ${tasksAfter(sql`(select task_id from c)`, "restored")}
+    ), ${tasksAfter(userId, sql`(select task_id from c)`, "restored")}
     select exists (select 1 from c) as found,
       (select ${taskJson("r")} from restored r) as restored,
       (select ${taskJson("w")} from was w) as current,

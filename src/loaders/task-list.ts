@@ -60,6 +60,7 @@ export function taskView(task: Task): TaskView {
     completedAt: task.completedAt,
     rrule: task.rrule,
     repeatFrom: task.repeatFrom,
+    occurrence: task.occurrence,
   };
 }
 

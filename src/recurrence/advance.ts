@@ -35,6 +35,15 @@ export interface CompleteResult {
   extra: unknown;
 }
 
+/**
+ * True when the task is still at the occurrence the page showed (its forms send `occurrence`): a
+ * second click, or a tab left open since, must not complete or skip the occurrence after it.
+ * Without one (an email link checks its own due date) any occurrence is the current one.
+ */
+function atOccurrence(task: Pick<Task, "occurrence">, expected: number | undefined): boolean {
+  return expected === undefined || task.occurrence === expected;
+}
+
 /** How many times to read again when the task changed between the read and the move. */
 const ATTEMPTS = 2;
 
@@ -43,12 +52,13 @@ const ATTEMPTS = 2;
  * as completed and moves to its next occurrence, or is done when its series has ended (two).
  * Null when the owner has no such task.
  */
-export async function completeTask(db: Db, user: { id: string; timezone: string }, id: string, now: Date, extra?: SQL): Promise<CompleteResult | null> {
+export async function completeTask(db: Db, user: { id: string; timezone: string }, id: string, now: Date, extra?: SQL, expected?: number): Promise<CompleteResult | null> {
   for (let attempt = 1; ; attempt++) {
     const read = await completeOneOffOrRead(db, user.id, id, now);
     if (!read) return null;
     const { task } = read;
     if (read.completed || task.status === "done" || task.rrule === null || task.dueDate === null) return { task, moved: false, completionId: null, extra: null };
+    if (!atOccurrence(task, expected)) return { task, moved: false, completionId: null, extra: null };
     const to = nextPlace(task, user.timezone, now);
     // The last occurrence of a series is completed like a one-off (the task itself shows it done).
     const moved = await moveRepeatingTask(db, user.id, task, to, !("ended" in to), now, extra);
@@ -61,11 +71,12 @@ export async function completeTask(db: Db, user: { id: string; timezone: string 
  * "Skip this one": a repeating task moves to its next occurrence without recording a completion.
  * Null when the owner has no such task; `moved: false` for a task that does not repeat or is done.
  */
-export async function skipOccurrence(db: Db, user: { id: string; timezone: string }, id: string, now: Date, extra?: SQL): Promise<CompleteResult | null> {
+export async function skipOccurrence(db: Db, user: { id: string; timezone: string }, id: string, now: Date, extra?: SQL, expected?: number): Promise<CompleteResult | null> {
   for (let attempt = 1; ; attempt++) {
     const task = await getTask(db, user.id, id);
     if (!task) return null;
     if (task.rrule === null || task.dueDate === null || task.status === "done") return { task, completionId: null, extra: null, moved: false };
+    if (!atOccurrence(task, expected)) return { task, completionId: null, extra: null, moved: false };
     const moved = await moveRepeatingTask(db, user.id, task, nextPlace(task, user.timezone, now), false, now, extra);
     if (moved) return { ...moved, moved: true };
     if (attempt === ATTEMPTS) return { task, completionId: null, extra: null, moved: false };

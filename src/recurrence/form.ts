@@ -1,4 +1,4 @@
-import { parseRule, WEEKDAY_CODES, type ParsedRule, type WeekdayCode } from "./rule.js";
+import { firstOccurrence, parseRule, WEEKDAY_CODES, type ParsedRule, type WeekdayCode } from "./rule.js";
 
 // The task form's "Repeat" fields and the RRULE they stand for, both ways. The form offers the
 // common shapes (the quick-add parser's conventions); a rule it cannot show (typed elsewhere, or
@@ -78,6 +78,8 @@ export function ruleFromFields(f: RepeatFields, dueDate: string | null): { ok: t
   if (!dueDate) errors.repeat = "A repeating task needs a due date: add the date it is first due.";
   if (kind === "custom") {
     if (!parseRule(f.repeat_rule)) errors.repeat = "That repetition cannot be read any more: choose another.";
+    // A rule can parse and still never fall on a date (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30).
+    else if (dueDate && firstOccurrence(f.repeat_rule, dueDate) === null) errors.repeat = "That repetition never falls on a date: choose another.";
     return Object.keys(errors).length ? { ok: false, errors } : { ok: true, rrule: f.repeat_rule, repeatFrom };
   }
   const every = positive(f.repeat_every || "1", MAX_EVERY);

@@ -139,7 +139,41 @@ export function parseRule(rrule: string): ParsedRule | null {
   if (rule.byDay.some((d) => d.nth !== null) && rule.freq !== "MONTHLY" && rule.freq !== "YEARLY") return null;
   if (rule.freq === "MONTHLY" && rule.byDay.some((d) => d.nth !== null && Math.abs(d.nth) > 5)) return null;
   if (rule.bySetPos.length && !rule.byDay.length && !rule.byMonthDay.length && !rule.byMonth.length) return null;
-  return rule;
+  return fallsOnSomeDate(rule) ? rule : null;
+}
+
+const LEAP_MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Only rule shapes that certainly fall on some date: rrule walks a rule that never does (the 30th
+ * of February, the 9th Monday of a month) period by period up to the year 9999, whatever its
+ * UNTIL (measured: 16 s for a daily one), so such rules are not read at all. The shapes are the
+ * ones the form and quick add write (and RFC 5545 allows more): daily and weekly rules filter by
+ * nothing but weekdays; monthly ones by month days or weekdays; yearly ones by months with their
+ * days; a set position never beyond what the month or year can hold.
+ */
+function fallsOnSomeDate(rule: ParsedRule): boolean {
+  const within = (limit: number) => rule.bySetPos.every((p) => Math.abs(p) <= limit);
+  const plainDays = rule.byDay.every((d) => d.nth === null);
+  switch (rule.freq) {
+    case "DAILY":
+      return !rule.byDay.length && !rule.byMonthDay.length && !rule.byMonth.length && !rule.bySetPos.length;
+    case "WEEKLY":
+      return plainDays && !rule.byMonth.length && !rule.bySetPos.length;
+    case "MONTHLY":
+      if (rule.byMonth.length || (rule.byDay.length && rule.byMonthDay.length)) return false;
+      if (rule.byMonthDay.length) return within(rule.byMonthDay.length);
+      // Every weekday falls 4 or 5 times in a month; an ordinal day stands alone.
+      return plainDays ? within(4 * rule.byDay.length) : !rule.bySetPos.length;
+    case "YEARLY": {
+      if (rule.byDay.length) return false;
+      // Months without days take the start date's day, which may not exist in them (the 31st of February).
+      if (rule.byMonth.length && !rule.byMonthDay.length) return false;
+      const months = rule.byMonth.length ? rule.byMonth : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+      const dates = months.reduce((n, m) => n + rule.byMonthDay.filter((d) => Math.abs(d) <= LEAP_MONTH_DAYS[m - 1]!).length, 0);
+      return rule.byMonthDay.length ? dates > 0 && within(dates) : !rule.bySetPos.length;
+    }
+  }
 }
 
 const isCalendarDate = (date: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);

@@ -150,21 +150,30 @@ const changeStatus = (status: TaskStatus) => async (c: Context<SignedInEnv>) => 
 // (src/recurrence/advance.ts); a one-off is done as before. "Skip" moves on without recording.
 taskRoutes.post("/:id/complete", async (c) => {
   const id = taskIdParam(c);
-  const back = returnPath(c, field(await readForm(c.req.raw), "next"));
+  const body = await readForm(c.req.raw);
+  const back = returnPath(c, field(body, "next"));
   const extra = wantsFragment(c) ? countsAfterSql(c) : undefined;
-  const result = await completeTask(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra);
+  // A stale page's click leaves a later occurrence alone and answers with the task as it is now.
+  const result = await completeTask(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra, occurrenceField(body));
   if (!result) throw taskNotFound();
   return result.moved ? movedAnswer(c, result, "completed", back) : rowOrRedirect(c, result.task, back);
 });
 taskRoutes.post("/:id/skip", async (c) => {
   const id = taskIdParam(c);
-  const back = returnPath(c, field(await readForm(c.req.raw), "next"));
+  const body = await readForm(c.req.raw);
+  const back = returnPath(c, field(body, "next"));
   const extra = wantsFragment(c) ? countsAfterSql(c) : undefined;
-  const result = await skipOccurrence(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra);
+  const result = await skipOccurrence(c.var.db, c.var.user, id, c.var.deps.clock.now(), extra, occurrenceField(body));
   if (!result) throw taskNotFound();
   return result.moved ? movedAnswer(c, result, "skipped", back) : rowOrRedirect(c, result.task, back);
 });
 taskRoutes.post("/:id/reopen", changeStatus("todo"));
+
+/** The occurrence a repeating task's form was showing, when it says (an unreadable value counts as not said). */
+function occurrenceField(body: Awaited<ReturnType<typeof readForm>>): number | undefined {
+  const text = field(body, "occurrence");
+  return /^\d{1,6}$/.test(text) ? Number(text) : undefined;
+}
 
 async function rowOrRedirect(c: Context<SignedInEnv>, task: Task, back: string) {
   if (!wantsFragment(c)) return c.redirect(back, 303);

@@ -22,6 +22,8 @@ export interface TaskView {
   /** The RRULE value of a repeating task (src/recurrence/), null for a one-off; and what it counts from. */
   rrule: string | null;
   repeatFrom: "due" | "completion";
+  /** Which occurrence of its rule a repeating task is at: its forms send it, so a stale page cannot complete a later one. */
+  occurrence: number;
 }
 
 /** One line of the dev mailbox. */

@@ -51,6 +51,7 @@ export function TaskPage(props: { task: TaskView; ctx: ItemContext; repeat?: Rep
       <div class="actions">
         <form method="post" action={urls.toggle} class="inline">
           <input type="hidden" name="next" value={urls.url} />
+          {task.rrule && !done ? <input type="hidden" name="occurrence" value={String(task.occurrence)} /> : null}
           <button type="submit" class="primary">
             {done ? "Reopen" : "Mark done"}
           </button>
@@ -58,6 +59,7 @@ export function TaskPage(props: { task: TaskView; ctx: ItemContext; repeat?: Rep
         {task.rrule && !done ? (
           <form method="post" action={`${urls.url}/skip`} class="inline">
             <input type="hidden" name="next" value={urls.url} />
+            <input type="hidden" name="occurrence" value={String(task.occurrence)} />
             <button type="submit">Skip this one</button>
           </form>
         ) : null}
