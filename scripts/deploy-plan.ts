@@ -81,7 +81,8 @@ const CONTRACTING = [
   // The old code's inserts leave the column out: a new NOT NULL column needs a default, and an
   // existing one may only become NOT NULL once no serving version writes rows without it.
   /\bALTER\s+COLUMN\s+\S+\s+SET\s+NOT\s+NULL\b/i,
-  /^(?=.*\bADD\s+(COLUMN\s+)?\S+\s[^;]*\bNOT\s+NULL\b)(?!.*\bDEFAULT\b)(?!.*\bGENERATED\b)/i,
+  // (ADD CONSTRAINT is not a column: a CHECK that says "is not null" asks nothing of old inserts by that.)
+  /^(?=.*\bADD\s+(COLUMN\s+)?(?!CONSTRAINT\b)\S+\s[^;]*\bNOT\s+NULL\b)(?!.*\bDEFAULT\b)(?!.*\bGENERATED\b)/i,
 ];
 
 /**

@@ -164,6 +164,7 @@ describe("npm run deploy: security (what ships, and rollouts)", () => {
     expect(flagged('ALTER TABLE "tasks" ALTER COLUMN "notes" SET NOT NULL;')).toHaveLength(1);
     expect(flagged('ALTER TABLE "tasks" ADD COLUMN "colour" text DEFAULT \'blue\' NOT NULL;')).toEqual([]);
     expect(flagged('CREATE TABLE "tags" ("id" uuid PRIMARY KEY NOT NULL, "name" text NOT NULL);')).toEqual([]);
+    expect(flagged('ALTER TABLE "tasks" ADD CONSTRAINT "tasks_rule_needs_date" CHECK ("tasks"."rule" is null or "tasks"."due_date" is not null);')).toEqual([]);
     // Expanding is fine, and so is an index: the old code never names one.
     expect(flagged('ALTER TABLE "tasks" ADD COLUMN "colour" text;--> statement-breakpoint\nDROP INDEX "tasks_due_at_idx";\n-- DROP TABLE in a comment')).toEqual([]);
   });
