@@ -10,7 +10,7 @@ const NEW_PASSWORD = "a brand new passphrase";
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/tasks";
+const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/today";
 
 /** The message shown beside a field, by its id. */
 const fieldError = (html: string, id: string) => html.match(new RegExp(`<small id="${id}-error" class="error">([^<]*)</small>`))?.[1];

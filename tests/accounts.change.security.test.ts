@@ -8,7 +8,7 @@ import { makeTestApp, textOf, uniqueEmail, type Browser } from "./support/test-a
 const t = await makeTestApp({ now: "2026-06-15T12:00:00Z" });
 const NEW_PASSWORD = "a brand new passphrase";
 
-const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/tasks";
+const logsIn = async (email: string, password: string) => location(await t.browser(uniqueIp()).post("/login", { email, password })) === "/today";
 
 /** Asks for and confirms a change of the signed-in account's address; answers the old address's undo link. */
 async function moveTo(b: Browser, password: string, from: string, to: string) {

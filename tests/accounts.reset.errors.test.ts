@@ -52,7 +52,7 @@ describe("reset form", () => {
       expect(page).not.toContain(`value="${password}"`);
     }
     expect(location(await b.post(link, { password: NEW_PASSWORD }))).toBe("/reset/done");
-    expect(location(await t.browser(uniqueIp()).post("/login", { email, password: NEW_PASSWORD }))).toBe("/tasks");
+    expect(location(await t.browser(uniqueIp()).post("/login", { email, password: NEW_PASSWORD }))).toBe("/today");
   });
 
   it("answers 503 when no password can be hashed now, and the link still works after", async () => {
@@ -74,7 +74,7 @@ describe("reset form", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("3");
     expect(location(await t.browser(uniqueIp()).post(link, { password: NEW_PASSWORD }))).toBe("/reset/done");
-    expect(location(await t.browser(uniqueIp()).post("/login", { email, password: NEW_PASSWORD }))).toBe("/tasks");
+    expect(location(await t.browser(uniqueIp()).post("/login", { email, password: NEW_PASSWORD }))).toBe("/today");
   });
 
   it("shows the page after a reset on its own", async () => {

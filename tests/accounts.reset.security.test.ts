@@ -126,7 +126,7 @@ describe("reset links", () => {
       expect(page).toContain('href="/forgot"');
     }
     // The second try changed nothing.
-    expect(location(await t.browser(uniqueIp()).post("/login", { email, password: NEW_PASSWORD }))).toBe("/tasks");
+    expect(location(await t.browser(uniqueIp()).post("/login", { email, password: NEW_PASSWORD }))).toBe("/today");
   });
 
   it("expire after 1 hour", async () => {
@@ -140,7 +140,7 @@ describe("reset links", () => {
     expect(res.status).toBe(410);
     expect(textOf(await res.text())).toContain("This link has expired");
     expect((await b.get(link)).status).toBe(410);
-    expect(location(await t.browser(uniqueIp()).post("/login", { email, password }))).toBe("/tasks");
+    expect(location(await t.browser(uniqueIp()).post("/login", { email, password }))).toBe("/today");
   });
 
   it("only the newest link works", async () => {
@@ -169,7 +169,7 @@ describe("reset links", () => {
     }
     // A reset link is no confirmation link either.
     expect((await b.post(reset.replace("/reset/", "/email-change/confirm/"))).status).toBe(404);
-    expect(location(await t.browser(uniqueIp()).post("/login", { email, password }))).toBe("/tasks");
+    expect(location(await t.browser(uniqueIp()).post("/login", { email, password }))).toBe("/today");
   });
 });
 
@@ -199,7 +199,7 @@ describe("someone registered another person's address", () => {
     expect(user.emailVerifiedAt).not.toBeNull();
 
     // The owner logs in and gets reminders: the address is verified now.
-    expect(location(await owner.post("/login", { email: victim, password: NEW_PASSWORD }))).toBe("/tasks");
+    expect(location(await owner.post("/login", { email: victim, password: NEW_PASSWORD }))).toBe("/today");
     expect(await sessionCount(t, user.id)).toBe(1);
     const tomorrow = new Date(t.clock.now().getTime() + 24 * 60 * MINUTE).toISOString().slice(0, 10);
     const taskId = await owner.createTask({ title: `Pay rent ${crypto.randomUUID().slice(0, 6)}`, due_date: tomorrow });

@@ -114,7 +114,7 @@ describe("someone registers another person's address", () => {
     const attacker = t.browser();
     const res = await attacker.post("/register", { name: "Mallory", email: victim, password: "mallory's password", timezone: "UTC" });
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
+    expect(location(res)).toBe("/today");
     const account = await userByEmail(t, victim);
     expect(account.emailVerifiedAt).toBeNull();
 
