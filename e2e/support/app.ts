@@ -72,7 +72,7 @@ export interface NewTask {
 /** Fills the new-task form on /tasks (opening it if needed) and submits it. */
 export async function addTaskThroughForm(page: Page, task: NewTask) {
   const details = page.locator("details.new-task");
-  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator("summary").click();
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator(":scope > summary").click();
   const form = page.locator("#new-task");
   await form.getByLabel("Title").fill(task.title);
   if (task.priority) await form.getByLabel("Priority").selectOption(task.priority);
