@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeRule, firstOccurrence, nextOccurrence, occurrenceFrom, parseRule } from "../src/recurrence/rule.js";
+import { firstOccurrence, nextOccurrence, occurrenceFrom, parseRule } from "../src/recurrence/rule.js";
+import { describeRule } from "../src/recurrence/rule-words.js";
 import { dueMoment } from "../src/tasks/due.js";
 
 /** The series from `start`, as a task moves along it: each next occurrence after the one before. */

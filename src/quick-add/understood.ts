@@ -2,7 +2,7 @@ import { PRIORITY_LABELS } from "../tasks/labels.js";
 import { calendarDays } from "../tasks/due.js";
 import { formatDate } from "../tasks/format.js";
 import type { QuickAdd } from "./parse.js";
-import { describeRule } from "../recurrence/rule.js";
+import { describeRule } from "../recurrence/rule-words.js";
 
 /** One thing quick add understood, as the preview lists it. */
 export interface UnderstoodFact {

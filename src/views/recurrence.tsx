@@ -1,4 +1,4 @@
-import { describeRule } from "../recurrence/rule.js";
+import { describeRule } from "../recurrence/rule-words.js";
 import { formatDate } from "../tasks/format.js";
 
 // What the pages show of a repeating task (issue #13): its rule in words, the notice after an

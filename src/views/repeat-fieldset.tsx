@@ -1,5 +1,6 @@
 import { MAX_COUNT, MAX_EVERY, noRepeat, ruleFromFields, type RepeatErrors, type RepeatFields } from "../recurrence/form.js";
-import { describeRule, WEEKDAY_CODES } from "../recurrence/rule.js";
+import { WEEKDAY_CODES } from "../recurrence/rule.js";
+import { describeRule } from "../recurrence/rule-words.js";
 import { describedBy } from "./fields.js";
 
 const KINDS: [string, string][] = [

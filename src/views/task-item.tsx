@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { ruleWords } from "../recurrence/rule.js";
+import { ruleWords } from "../recurrence/rule-words.js";
 import type { DueClock } from "../tasks/format.js";
 import { PRIORITY_LABELS, STATUS_LABELS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
