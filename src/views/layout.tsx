@@ -4,6 +4,7 @@ import { takeNotice } from "../http/notice.js";
 import { VerifyBanner } from "./verify-pages.js";
 import type { NavCounts } from "../db/task-views.js";
 import { ViewNav } from "./view-nav.js";
+import { renderOnce } from "./render-once.js";
 
 declare module "hono" {
   interface ContextRenderer {
@@ -79,7 +80,7 @@ export const layout = jsxRenderer(({ children, title, nav }) => {
         </footer>
         {/* Filled by app.js after htmx swaps: what changed, in words ("“Rent” marked done. 3 tasks."). */}
         <div id="announcer" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></div>
-        <ShortcutsDialog />
+        {renderOnce("shortcuts-dialog", () => <ShortcutsDialog />)}
       </body>
     </html>
   );

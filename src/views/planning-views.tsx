@@ -5,7 +5,7 @@ import { dayHeading, emptyDaysText, UPCOMING_DAYS, type UpcomingGroup } from "..
 import { addDays } from "../tasks/due.js";
 import type { TaskView } from "./models.js";
 import { QuickAddForm } from "./quick-add.js";
-import { MoveMenu } from "./reschedule.js";
+import { SharedMoveMenu } from "./reschedule.js";
 import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
 
 // Today, Upcoming, No date and Done (issue #13). Each page is its heading, quick add and the view's
@@ -87,7 +87,7 @@ export function TodayPage(props: { model: TodayModel }) {
       </h1>
       <QuickAddForm back="/today" />
       <TodayResults model={props.model} />
-      <MoveMenu />
+      <SharedMoveMenu />
     </>
   );
 }
@@ -133,7 +133,7 @@ export function UpcomingPage(props: { model: UpcomingModel }) {
       </p>
       <QuickAddForm back="/upcoming" />
       <UpcomingResults model={props.model} />
-      <MoveMenu />
+      <SharedMoveMenu />
     </>
   );
 }
@@ -195,7 +195,7 @@ export function NoDatePage(props: { model: NoDateModel }) {
       <p class="hint">Open tasks without a due date, most urgent first.</p>
       <QuickAddForm back="/no-date" />
       <NoDateResults model={props.model} />
-      <MoveMenu />
+      <SharedMoveMenu />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { formatDate } from "../tasks/format.js";
+import { renderOnce } from "./render-once.js";
 
 // Reschedule in one click (issue #13). Rows carry one light "Move" link; with JavaScript it opens
 // the one MoveMenu of the page (app.js), without it the link opens ReschedulePage. The task page
@@ -8,7 +9,12 @@ import { formatDate } from "../tasks/format.js";
  * The menu every row's Move link opens (app.js fills in the task and posts the choice to that
  * row's /tasks/:id/reschedule with htmx). Rendered once per list, never per row.
  */
-export function MoveMenu() {
+/** The menu as every list page carries it: the same markup each time, rendered once. */
+export function SharedMoveMenu() {
+  return renderOnce("move-menu", () => <MoveMenu />);
+}
+
+function MoveMenu() {
   return (
     <dialog id="move-menu" class="move-menu" aria-labelledby="move-menu-title">
       <h2 id="move-menu-title">

@@ -2,13 +2,14 @@ import type { TaskStatus } from "../db/schema.js";
 import { filterQuery, isFiltered } from "../tasks/filters.js";
 import { statusesShown, type TaskFilter } from "../db/task-query.js";
 import { emptyTaskForm } from "../tasks/task-input.js";
-import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
+import { ROW_HTMX, TaskItems, type ItemContext } from "./task-item.js";
 import { TaskFormView } from "./task-form.js";
 import { PRIORITY_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "../tasks/labels.js";
 import type { TaskView } from "./models.js";
 import type { NavCounts } from "../db/task-views.js";
 import { QuickAddForm } from "./quick-add.js";
-import { MoveMenu } from "./reschedule.js";
+import { SharedMoveMenu } from "./reschedule.js";
+import { renderOnce } from "./render-once.js";
 
 /** One page of rows: what "load more" shows. */
 export interface RowsModel {
@@ -47,7 +48,7 @@ export function TaskListPage(props: { model: ListModel }) {
       <QuickAddForm back="/tasks" />
       <details class="new-task" open={props.model.counts.todo + props.model.counts.in_progress + props.model.counts.done === 0}>
         <summary>New task</summary>
-        <TaskFormView form={emptyTaskForm()} errors={{}} back={props.model.ctx.back} />
+        {renderOnce(`new-task-form ${props.model.ctx.back}`, () => <TaskFormView form={emptyTaskForm()} errors={{}} back={props.model.ctx.back} />)}
       </details>
       {/* One request queue for every filter control, the newest replacing any still in flight: a queued
           request would otherwise target the #task-results that the one before it replaced. */}
@@ -115,7 +116,7 @@ export function TaskListPage(props: { model: ListModel }) {
         </div>
       </form>
       <TaskResults model={props.model} />
-      <MoveMenu />
+      <SharedMoveMenu />
     </>
   );
 }
@@ -143,9 +144,7 @@ export function TaskRows(props: { tasks: TaskView[]; ctx: ItemContext; filter: T
   const nextUrl = nextCursor ? `/tasks${filterQuery(filter, { cursor: nextCursor })}` : null;
   return (
     <>
-      {props.tasks.map((task) => (
-        <TaskItem task={task} ctx={props.ctx} />
-      ))}
+      <TaskItems tasks={props.tasks} ctx={props.ctx} />
       {nextUrl ? (
         <li class="more">
           <a class="button" href={nextUrl} hx-get={nextUrl} hx-target="closest li" hx-swap="outerHTML">

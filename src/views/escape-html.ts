@@ -1,0 +1,8 @@
+import { escapeToBuffer } from "hono/utils/html";
+
+/** Text for HTML content or a quoted attribute, escaped exactly as hono/jsx escapes it. */
+export function escapeHtml(text: string): string {
+  const buffer: [string] = [""];
+  escapeToBuffer(text, buffer);
+  return buffer[0];
+}
