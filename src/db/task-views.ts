@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { endOfLocalDaySql } from "./calendar.js";
-import { rowsOf, type Db } from "./database.js";
+import { executePrepared, rowsOf, type Db } from "./database.js";
 import { taskCompletions, tasks, type Task, type TaskPriority } from "./schema.js";
 import { taskFromJson, type TaskJson } from "./tasks.js";
 
@@ -66,7 +66,7 @@ function json<T>(value: unknown): T {
 }
 
 async function one<T>(db: Db, columns: SQL): Promise<T> {
-  return rowsOf<T>(await db.execute(sql`select ${columns}`))[0]!;
+  return rowsOf<T>(await executePrepared(db, "task_view", sql`select ${columns}`))[0]!;
 }
 
 const tasksOf = (value: unknown): Task[] => json<TaskJson[]>(value).map(taskFromJson);
