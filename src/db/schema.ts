@@ -133,6 +133,12 @@ export const tasks = pgTable(
     index("tasks_user_open_due_idx")
       .on(t.userId, t.dueAt)
       .where(sql`${t.status} <> 'done' and ${t.remindersEnabled}`),
+    // The open tasks in due order: the list's default (open, by due date), Today and Upcoming read
+    // them without stepping over done tasks, which come first by due date once an owner has used
+    // the app a while (a list page read 600 index entries and heap rows for 51 without it).
+    index("tasks_user_open_list_idx")
+      .on(t.userId, t.dueAt, t.id)
+      .where(sql`${t.status} <> 'done'`),
     // The Done view pages an owner's finished tasks by completion time, newest first.
     index("tasks_user_completed_idx")
       .on(t.userId, t.completedAt, t.id)

@@ -172,7 +172,7 @@ export async function listTasksWithCounts(
   const conditions = filterConditions(userId, filter, windows);
   const pageConditions = [...conditions];
   const shown = statusesShown(filter);
-  if (shown) pageConditions.push(inArray(tasks.status, shown));
+  if (shown) pageConditions.push(statusIn(shown));
   if (cursor) pageConditions.push(afterCursor(filter.sort, cursor));
   const order = ordering(filter.sort);
   // json_agg keeps an order only when told one: row_number() carries the page's order out.
@@ -195,6 +195,15 @@ export async function listTasksWithCounts(
   );
   const row = rowsOf<{ rows: unknown; counts: unknown; extra: unknown }>(result)[0]!;
   return { tasks: (json(row.rows) as TaskJson[]).map(taskFromJson), counts: json(row.counts) as CountsByStatus | null, extra: json(row.extra) };
+}
+
+// The statuses as literals of the enum (never the request's text): a prepared statement's generic
+// plan can then see that the open list (status <> 'done') may read tasks_user_open_list_idx.
+const STATUS_LITERALS: Record<TaskStatus, string> = { todo: "'todo'", in_progress: "'in_progress'", done: "'done'" };
+function statusIn(statuses: TaskStatus[]): SQL {
+  const chosen = new Set(statuses);
+  if (chosen.size === 2 && !chosen.has("done")) return sql`${tasks.status} <> 'done'`;
+  return sql`${tasks.status} in (${sql.raw(statuses.map((status) => STATUS_LITERALS[status]).join(", "))})`;
 }
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_user_open_list_idx" ON "tasks" USING btree ("user_id","due_at","id") WHERE "tasks"."status" <> 'done';
