@@ -60,12 +60,24 @@ export function statementName(db: Db, name: string): string {
  * gets its own plan; a per-request handle (the Worker's) runs it unnamed as before.
  */
 export async function executePrepared(db: Db, name: string, query: SQL): Promise<unknown> {
+  // (A transaction handle is another object than its database: pass the database itself.)
   if (perRequestHandles.has(db)) return db.execute(query);
   // PgDatabase keeps its dialect and session as fields; Drizzle's own `execute` goes the same way.
   const { dialect, session } = db as unknown as { dialect: PgDialect; session: PgSession };
   const built = dialect.sqlToQuery(query);
-  return session.prepareQuery(built, undefined, `${name}_${textHash(built.sql)}`, false).execute();
+  const statement = `${name}_${textHash(built.sql)}`;
+  if (!PREPARED_NAMES.has(statement)) {
+    // Filters combine into thousands of texts, and a server keeps each prepared statement for the
+    // connection's life: past the first MAX_PREPARED_TEXTS shapes (the common ones come first),
+    // a new shape runs unnamed, so no sequence of requests can grow the connections without bound.
+    if (PREPARED_NAMES.size >= MAX_PREPARED_TEXTS) return db.execute(query);
+    PREPARED_NAMES.add(statement);
+  }
+  return session.prepareQuery(built, undefined, statement, false).execute();
 }
+
+const MAX_PREPARED_TEXTS = 200;
+const PREPARED_NAMES = new Set<string>();
 
 // cyrb53 (a public-domain 53-bit string hash): a name, not a secret, and the same on every runtime.
 function textHash(text: string): string {

@@ -65,8 +65,9 @@ function json<T>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
-async function one<T>(db: Db, columns: SQL): Promise<T> {
-  return rowsOf<T>(await executePrepared(db, "task_view", sql`select ${columns}`))[0]!;
+async function one<T>(db: Db, columns: SQL, prepared = true): Promise<T> {
+  const query = sql`select ${columns}`;
+  return rowsOf<T>(await (prepared ? executePrepared(db, "task_view", query) : db.execute(query)))[0]!;
 }
 
 const tasksOf = (value: unknown): Task[] => json<TaskJson[]>(value).map(taskFromJson);
@@ -184,9 +185,13 @@ export async function doneView(db: Db, userId: string, b: ViewBounds, cursor: Vi
   return { entries: list, nav: json<NavCounts>(row.nav) };
 }
 
-/** The navigation's counts alone, with any other JSON value the caller adds (the status counts of /tasks). */
-export async function navCountsWith(db: Db, userId: string, b: ViewBounds, extra: SQL = sql`null`): Promise<{ nav: NavCounts; extra: unknown }> {
-  const row = await one<{ nav: unknown; extra: unknown }>(db, sql`${navCountsSql(userId, b)} as nav, ${extra} as extra`);
+/**
+ * The navigation's counts alone, with any other JSON value the caller adds (the status counts of
+ * /tasks). `searching`: the extra value filters by search words, so the statement is planned per
+ * call, as the list's own searches are (src/db/tasks.ts, runFiltered).
+ */
+export async function navCountsWith(db: Db, userId: string, b: ViewBounds, extra: SQL = sql`null`, searching = false): Promise<{ nav: NavCounts; extra: unknown }> {
+  const row = await one<{ nav: unknown; extra: unknown }>(db, sql`${navCountsSql(userId, b)} as nav, ${extra} as extra`, !searching);
   return { nav: json<NavCounts>(row.nav), extra: json(row.extra) };
 }
 

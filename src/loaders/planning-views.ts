@@ -149,6 +149,6 @@ export async function loadRowCounts(c: Context<SignedInEnv>): Promise<{ nav: Nav
   const onList = path === "/tasks";
   const filter = currentListFilter(c);
   const statusSql = onList ? statusCountsSql(user.id, filter, dueWindows(c.var.deps.clock.now(), user.timezone)) : undefined;
-  const { nav, extra } = await navCountsWith(c.var.db, user.id, bounds(c), statusSql);
+  const { nav, extra } = await navCountsWith(c.var.db, user.id, bounds(c), statusSql, onList && filter.q !== "");
   return { nav, path, list: onList ? { filter, counts: extra as CountsByStatus } : null };
 }
