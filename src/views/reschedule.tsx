@@ -5,15 +5,15 @@ import { renderOnce } from "./render-once.js";
 // the one MoveMenu of the page (app.js), without it the link opens ReschedulePage. The task page
 // has the whole form (RescheduleForm).
 
-/**
- * The menu every row's Move link opens (app.js fills in the task and posts the choice to that
- * row's /tasks/:id/reschedule with htmx). Rendered once per list, never per row.
- */
-/** The menu as every list page carries it: the same markup each time, rendered once. */
+/** The menu as every list page carries it: the same markup each time, rendered once per process. */
 export function SharedMoveMenu() {
   return renderOnce("move-menu", () => <MoveMenu />);
 }
 
+/**
+ * The menu every row's Move link opens (app.js fills in the task and posts the choice to that
+ * row's /tasks/:id/reschedule with htmx). Rendered once per list, never per row.
+ */
 function MoveMenu() {
   return (
     <dialog id="move-menu" class="move-menu" aria-labelledby="move-menu-title">
