@@ -1,3 +1,4 @@
+import { escapeHtml } from "../views/escape-html.js";
 // Account mail is short and always the same shape: a greeting, a few paragraphs, at most one
 // button (its address also written out, for text-only clients), and why the mail came.
 
@@ -16,8 +17,6 @@ export interface ComposedAccountMessage {
   text: string;
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const esc = (text: string) => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
 /** Both parts of an account mail, from the same words. */
 export function composeAccountMessage(input: AccountMessageInput): ComposedAccountMessage {
@@ -30,9 +29,9 @@ export function composeAccountMessage(input: AccountMessageInput): ComposedAccou
   // Plain HTML, like the reminder mails: no inline styles (the dev mailbox shows the part under
   // the app's CSP, which refuses them) and nothing a mail client could render differently.
   const html = `<!doctype html><html><body>
-${input.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n")}
-${input.action ? `<p><a href="${esc(input.action.url)}"><strong>${esc(input.action.label)}</strong></a></p>\n<p>Or open this address: ${esc(input.action.url)}</p>` : ""}
-${input.footnote ? `<p><small>${esc(input.footnote)}</small></p>` : ""}
+${input.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
+${input.action ? `<p><a href="${escapeHtml(input.action.url)}"><strong>${escapeHtml(input.action.label)}</strong></a></p>\n<p>Or open this address: ${escapeHtml(input.action.url)}</p>` : ""}
+${input.footnote ? `<p><small>${escapeHtml(input.footnote)}</small></p>` : ""}
 <p>— SmartTask</p>
 </body></html>`;
   return { subject: input.subject, html, text };

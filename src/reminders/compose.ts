@@ -5,6 +5,7 @@ import { describeDue, type DueLabel } from "../tasks/format.js";
 import { PRIORITY_LABELS } from "../tasks/labels.js";
 import type { Slot } from "./slots.js";
 import type { GroupCounts, ReminderGroup } from "../db/reminders.js";
+import { escapeHtml } from "../views/escape-html.js";
 
 // Emails are written as plain strings with every value escaped: a scan composes ten thousand of
 // them in a run, and rendering them as JSX trees was a third of its CPU time.
@@ -79,8 +80,8 @@ export function composeDigest(input: ComposeInput & { counts?: GroupCounts }): C
   const html = emailShell(
     input,
     `Your tasks for today: ${subject}`,
-    sections.map((s) => `<h2>${esc(s.title)}</h2><ul>${s.items.map((item) => taskHtml(item, input, due(item))).join("")}</ul>`).join("") +
-      (more ? `<p>…and ${more.count} more. <a href="${esc(more.url)}">See ${esc(more.list)}</a></p>` : ""),
+    sections.map((s) => `<h2>${escapeHtml(s.title)}</h2><ul>${s.items.map((item) => taskHtml(item, input, due(item))).join("")}</ul>`).join("") +
+      (more ? `<p>…and ${more.count} more. <a href="${escapeHtml(more.url)}">See ${escapeHtml(more.list)}</a></p>` : ""),
   );
   const text = [
     `Hello ${input.name},`,
@@ -108,19 +109,19 @@ export function composeTaskEmail(input: ComposeInput & { items: [RemindedTask] }
 
 function emailShell(input: ComposeInput, heading: string, body: string): string {
   return (
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>${esc(heading)}</title></head><body>` +
-    `<p>Hello ${esc(input.name)},</p><h1>${esc(heading)}</h1>${body}<hr/>` +
-    `<p><a href="${esc(`${input.appUrl}/tasks`)}">Open SmartTask</a> · <a href="${esc(`${input.appUrl}/settings`)}">Reminder settings</a> · ` +
-    `<a href="${esc(input.unsubscribeUrl)}">Unsubscribe from reminders</a></p></body></html>`
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>${escapeHtml(heading)}</title></head><body>` +
+    `<p>Hello ${escapeHtml(input.name)},</p><h1>${escapeHtml(heading)}</h1>${body}<hr/>` +
+    `<p><a href="${escapeHtml(`${input.appUrl}/tasks`)}">Open SmartTask</a> · <a href="${escapeHtml(`${input.appUrl}/settings`)}">Reminder settings</a> · ` +
+    `<a href="${escapeHtml(input.unsubscribeUrl)}">Unsubscribe from reminders</a></p></body></html>`
   );
 }
 
 function taskHtml(item: RemindedTask, input: ComposeInput, due: DueLabel): string {
   return (
-    `<li><p><a href="${esc(`${input.appUrl}/tasks/${item.task.id}`)}"><strong>${esc(item.task.title)}</strong></a> ` +
-    `[${esc(PRIORITY_LABELS[item.task.priority])} priority]<br/>Due ${esc(due.absolute)} (${esc(due.relative)})` +
+    `<li><p><a href="${escapeHtml(`${input.appUrl}/tasks/${item.task.id}`)}"><strong>${escapeHtml(item.task.title)}</strong></a> ` +
+    `[${escapeHtml(PRIORITY_LABELS[item.task.priority])} priority]<br/>Due ${escapeHtml(due.absolute)} (${escapeHtml(due.relative)})` +
     (item.slot.final ? "<br/>This is the last reminder for it. If it no longer matters, mark it done." : "") +
-    `<br/><a href="${esc(item.links.done)}">Mark done</a> · <a href="${esc(item.links.tomorrow)}">Move to tomorrow</a></p></li>`
+    `<br/><a href="${escapeHtml(item.links.done)}">Mark done</a> · <a href="${escapeHtml(item.links.tomorrow)}">Move to tomorrow</a></p></li>`
   );
 }
 
@@ -153,9 +154,3 @@ function dueTexts(input: ComposeInput): (item: RemindedTask) => DueLabel {
   };
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Text for HTML content and attribute values. */
-function esc(text: string): string {
-  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!) : text;
-}
