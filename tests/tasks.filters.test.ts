@@ -262,3 +262,20 @@ describe("tasks: keyset paging", () => {
     expect(new Set(pages.flat())).toEqual(new Set(rows.filter((r) => r.priority === "high").map((r) => r.id)));
   });
 });
+
+describe("the new-task form on a filtered list", () => {
+  // Its markup is rendered once per list URL (src/views/render-once.ts): each list must still get
+  // the form that returns to it, whichever list was shown first.
+  it("returns to the list it was opened on, for each list in turn", async () => {
+    const { browser } = await signedIn(t, "America/New_York");
+    const nextOf = async (url: string) => {
+      const page = await (await browser.get(url)).text();
+      const form = page.match(/<div id="new-task" class="task-form">[\s\S]*?<\/form>/)?.[0] ?? "";
+      return form.match(/name="next" value="([^"]*)"/)?.[1]?.replace(/&amp;/g, "&");
+    };
+    expect(await nextOf("/tasks")).toBe("/tasks");
+    expect(await nextOf("/tasks?priority=high&status=todo")).toBe("/tasks?status=todo&priority=high");
+    expect(await nextOf("/tasks?due=week")).toBe("/tasks?due=week");
+    expect(await nextOf("/tasks")).toBe("/tasks");
+  });
+});
