@@ -5,12 +5,16 @@ import { actionLimits } from "./schema.js";
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /**
- * Counts one action for each subject if every subject is still under its limit. Like the login
- * limit, it records first and counts after, in two statements: a single statement's count cannot
- * see requests running beside it, and a burst of parallel requests all passed a limit of 5 that
- * way (12 of 40 in a test). Each request's claim is committed before it counts, so the last of a
- * burst sees the others; over the limit it withdraws its claim (a third statement). Run it outside
- * a transaction, or the claim stays invisible to the others until that commits.
+ * Counts one action for each subject if every subject is still under its limit, exactly, however
+ * many requests run beside it. Within one transaction it first takes a transaction-scoped advisory
+ * lock per subject (in sorted order, so two requests sharing subjects never wait on each other in a
+ * cycle), then counts and records in one statement: that statement starts after the lock, so under
+ * READ COMMITTED it sees every claim committed by whoever held the lock before.
+ *
+ * Two earlier designs failed a burst of parallel requests: counting before recording let them all
+ * pass (12 of 40 against a limit of 5), and recording first, counting after and withdrawing when
+ * over let a burst refuse itself (a burst of 7 against a limit of 5 sent 4 reset mails, or none
+ * when every claim landed before any count). Locks make it exactly the limit.
  * Answers the oldest counted action of each subject at its limit (for Retry-After).
  */
 export async function takeActionSlots(
@@ -23,20 +27,28 @@ export async function takeActionSlots(
   const a = actionLimits;
   const payload = JSON.stringify(subjects.map((s) => ({ subject: s.subject, max: s.max, since: s.since.toISOString() })));
   const wanted = sql`json_to_recordset(${payload}::json) as w(subject text, max int, since timestamptz)`;
-  const claimed = rowsOf<{ id: string | number }>(
-    await db.execute(sql`insert into ${a} (action, subject, created_at) select ${action}, w.subject, ${at(now)} from ${wanted} returning id`),
-  ).map((r) => String(r.id));
-  const counted = rowsOf<{ n: number; max: number; oldest: string | Date | null }>(
-    await db.execute(sql`
-      select w.max,
-        (select count(*) from ${a} where ${a.action} = ${action} and ${a.subject} = w.subject and ${a.createdAt} > w.since)::int as n,
-        (select min(${a.createdAt}) from ${a} where ${a.action} = ${action} and ${a.subject} = w.subject and ${a.createdAt} > w.since) as oldest
-      from ${wanted}`),
-  );
-  // The counts include this request's own claim.
-  const over = counted.filter((r) => Number(r.n) > Number(r.max));
+  const counted = await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      select pg_advisory_xact_lock(hashtextextended(${action} || ':' || s.subject, 0))
+      from (select w.subject from ${wanted} order by w.subject) s`);
+    return rowsOf<{ n: number; max: number; oldest: string | Date | null }>(
+      await tx.execute(sql`
+        with counted as (
+          select w.subject, w.max,
+            (select count(*) from ${a} where ${a.action} = ${action} and ${a.subject} = w.subject and ${a.createdAt} > w.since)::int as n,
+            (select min(${a.createdAt}) from ${a} where ${a.action} = ${action} and ${a.subject} = w.subject and ${a.createdAt} > w.since) as oldest
+          from ${wanted}
+        ), recorded as (
+          insert into ${a} (action, subject, created_at)
+          select ${action}, counted.subject, ${at(now)} from counted
+          where not exists (select 1 from counted where counted.n >= counted.max)
+        )
+        select max, n, oldest from counted`),
+    );
+  });
+  // The counts are of the actions before this one: at the limit already means refused.
+  const over = counted.filter((r) => Number(r.n) >= Number(r.max));
   if (over.length === 0) return { allowed: true, oldest: [] };
-  await db.execute(sql`delete from ${a} where ${a.id} = any(array(select json_array_elements_text(${JSON.stringify(claimed)}::json)::bigint))`);
   return { allowed: false, oldest: over.filter((r) => r.oldest).map((r) => new Date(r.oldest!)) };
 }
 
