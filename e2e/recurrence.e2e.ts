@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatDate } from "../src/tasks/format.js";
+import { dayHeading } from "../src/tasks/planning.js";
 import { announced, localDate, newAccount, poll, row, type Account } from "./support/app.js";
 import { openSession, useBrowser, type Session } from "./support/browser.js";
 import { useServer } from "./support/server.js";
@@ -121,5 +122,32 @@ describe("recurring tasks in the list, with JavaScript", () => {
     await poll(() => row(page, "Pay rent").locator("time").textContent()).toBe(`${formatDate(due)}, 09:00`);
     await poll(() => announced(page)).toContain(`“Pay rent” is open again, due ${formatDate(due)}.`);
     expect(await row(page, "Pay rent").count()).toBe(1);
+  });
+
+  it("on Upcoming, completing moves the row under its next day's heading, and Undo above the days moves it back", async () => {
+    session = await openSession(chrome.browser, server, { timezoneId: TZ });
+    const { page } = session;
+    await signUp(page, newAccount());
+    // Due the day after tomorrow (so on Upcoming), weekly: the next occurrence is 7 days on, still within its 14 days.
+    const due = localDate(TZ, 2);
+    const next = localDate(TZ, 9);
+    const weekday = new Date(`${due}T12:00:00Z`).toLocaleDateString("en-GB", { weekday: "long", timeZone: "UTC" });
+    await page.goto("/upcoming");
+    await page.locator("#quick-add-text").fill(`Water the plants every ${weekday} 9am`);
+    await page.locator("#quick-add-text").press("Enter");
+    await row(page, "Water the plants").waitFor();
+    const heading = () => row(page, "Water the plants").locator("xpath=../preceding-sibling::h2[1]").textContent();
+    expect(await heading()).toBe(dayHeading(due));
+
+    await row(page, "Water the plants").getByRole("button", { name: "Mark “Water the plants” done" }).click();
+    await poll(heading).toBe(dayHeading(next));
+    await poll(() => announced(page)).toContain(`“Water the plants” done; next on ${formatDate(next)}.`);
+    expect(await row(page, "Water the plants").count()).toBe(1);
+    expect(new URL(page.url()).pathname).toBe("/upcoming");
+
+    await page.locator("li.completion-notice").getByRole("button", { name: "Undo completing “Water the plants”" }).click();
+    await poll(heading).toBe(dayHeading(due));
+    await poll(() => announced(page)).toContain(`“Water the plants” is open again, due ${formatDate(due)}.`);
+    expect(await row(page, "Water the plants").count()).toBe(1);
   });
 });

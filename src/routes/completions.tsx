@@ -15,6 +15,7 @@ import { formatDate } from "../tasks/format.js";
 import { MessagePage } from "../views/message-page.js";
 import { CompletionNotice, movedWords, UndoNotice } from "../views/recurrence.js";
 import { TaskItem } from "../views/task-item.js";
+import { redrawIfUpcoming } from "./planning-views.js";
 
 // Completed occurrences of repeating tasks (issue #13): POST /completions/:id/undo puts the task
 // back to that occurrence. Also the answers of completing or skipping an occurrence
@@ -39,6 +40,8 @@ completionRoutes.post("/:id/undo", async (c) => {
   // The answer takes the place of the notice whose Undo was clicked: the task's row (when it
   // belongs in this view; its old row, wherever the page shows it, goes) and a line saying so.
   const shown = currentView(c) !== "/done" && (!currentView(c) || stillShown(c, task, { keepDone: false }));
+  const redrawn = await redrawIfUpcoming(c, shown, { notice: <UndoNotice words={words} /> });
+  if (redrawn) return redrawn;
   const ctx = itemContext(c.var.deps.clock.now(), c.var.user.timezone, listUrl(currentListFilter(c)));
   return c.html(
     <>
@@ -55,9 +58,9 @@ completionRoutes.post("/:id/undo", async (c) => {
  * The answer to completing or skipping an occurrence of a repeating task. Without htmx, back to
  * where the form was (the task page shows the notice and its Undo through `?completed=`). With
  * htmx, the task's row as it is now (or nothing, when it left the view it was in), the notice
- * with Undo after it, and the counts.
+ * with Undo after it, and the counts; on Upcoming the days drawn again, the notice above them.
  */
-export function movedAnswer(c: Context<SignedInEnv>, moved: { task: Task; completionId: string | null; extra: unknown }, kind: "completed" | "skipped", back: string) {
+export async function movedAnswer(c: Context<SignedInEnv>, moved: { task: Task; completionId: string | null; extra: unknown }, kind: "completed" | "skipped", back: string) {
   const { task, completionId } = moved;
   if (!wantsFragment(c)) {
     const onTaskPage = back === `/tasks/${task.id}`;
@@ -66,10 +69,13 @@ export function movedAnswer(c: Context<SignedInEnv>, moved: { task: Task; comple
   const ctx = itemContext(c.var.deps.clock.now(), c.var.user.timezone, listUrl(currentListFilter(c)));
   const shown = !currentView(c) || stillShown(c, task, { keepDone: true });
   const words = movedWords(kind, task.title, task.status === "done" ? null : task.dueDate);
+  const notice = <CompletionNotice words={words} completionId={completionId} as="li" title={task.title} />;
+  const redrawn = await redrawIfUpcoming(c, shown, { notice });
+  if (redrawn) return redrawn;
   return c.html(
     <>
       {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}
-      <CompletionNotice words={words} completionId={completionId} as="li" title={task.title} />
+      {notice}
       <CountsAfterOob c={c} value={moved.extra} />
     </>,
   );

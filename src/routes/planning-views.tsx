@@ -4,7 +4,7 @@ import type { NavCounts } from "../db/task-views.js";
 import type { HonoEnv, SignedInEnv } from "../deps.js";
 import { pageOrFragment, renderFragment, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
-import { loadDone, loadNoDate, loadToday, loadUpcoming } from "../loaders/planning-views.js";
+import { currentView, loadDone, loadNoDate, loadToday, loadUpcoming } from "../loaders/planning-views.js";
 import { DonePage, DoneResults, DoneRows, LaterRows, NoDatePage, NoDateResults, NoDateRows, TodayPage, TodayResults, UpcomingPage, UpcomingResults } from "../views/planning-views.js";
 import { ViewNav } from "../views/view-nav.js";
 
@@ -82,7 +82,7 @@ planningViewRoutes.get("/done", requireUser, async (c) => {
  * a write that changed what a view shows (a quick add, a reschedule within Upcoming). Null for a
  * path that is not one of these views.
  */
-export async function viewResultsFragment(c: Context<SignedInEnv>, path: string | null): Promise<Child | null> {
+export async function viewResultsFragment(c: Context<SignedInEnv>, path: string | null, notice?: Child): Promise<Child | null> {
   const results = async () => {
     if (path === "/today") {
       const model = await loadToday(c);
@@ -90,7 +90,7 @@ export async function viewResultsFragment(c: Context<SignedInEnv>, path: string 
     }
     if (path === "/upcoming") {
       const model = await loadUpcoming(c, null);
-      return { nav: model.nav, results: <UpcomingResults model={model} /> };
+      return { nav: model.nav, results: <UpcomingResults model={model} notice={notice} /> };
     }
     if (path === "/no-date") {
       const model = await loadNoDate(c, null);
@@ -109,5 +109,24 @@ export async function viewResultsFragment(c: Context<SignedInEnv>, path: string 
       {found.results}
       <ViewNav counts={found.nav} current={path} oob />
     </>
+  );
+}
+
+/**
+ * The htmx answer to a change that leaves a task on Upcoming (a move, completing or skipping an
+ * occurrence, an undo): the row may now belong under another day's heading, so the view's results
+ * are drawn again instead of the row swapped in place. `notice` goes above the days (a completion's
+ * Undo), `extra` after the results (an announcement). Null anywhere else, or when the task left
+ * the view: the caller answers with its row, or removes it.
+ */
+export async function redrawIfUpcoming(c: Context<SignedInEnv>, stillShown: boolean, parts: { notice?: Child; extra?: Child } = {}): Promise<Response | null> {
+  if (!stillShown || currentView(c) !== "/upcoming") return null;
+  c.header("HX-Retarget", "#view-results");
+  c.header("HX-Reswap", "outerHTML");
+  return c.html(
+    <>
+      {await viewResultsFragment(c, "/upcoming", parts.notice)}
+      {parts.extra}
+    </>,
   );
 }

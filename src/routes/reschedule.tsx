@@ -7,14 +7,14 @@ import { field } from "../form-fields.js";
 import { readForm } from "../http/form.js";
 import { returnPath, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
-import { bounds, currentView, stillShown } from "../loaders/planning-views.js";
+import { bounds, stillShown } from "../loaders/planning-views.js";
 import { currentListFilter, itemContext, listUrl, taskView } from "../loaders/task-list.js";
 import { describeDue } from "../tasks/format.js";
 import { nextMonday, rescheduleTarget } from "../tasks/planning.js";
 import { ReschedulePage } from "../views/reschedule.js";
 import { TaskItem } from "../views/task-item.js";
 import { countsOob } from "./tasks.js";
-import { viewResultsFragment } from "./planning-views.js";
+import { redrawIfUpcoming } from "./planning-views.js";
 
 // Reschedule in one click (issue #13): POST /tasks/:id/reschedule with `to` = today, tomorrow,
 // next_week (next Monday) or a YYYY-MM-DD date; GET /tasks/:id/reschedule is its page without
@@ -57,19 +57,10 @@ rescheduleRoutes.post("/:id/reschedule", requireUser, async (c) => {
   // htmx: the row swapped in place, or removed when the view it is on no longer holds it. Upcoming
   // is drawn again instead, since the row moves under another day's heading.
   const shown = stillShown(c, task, { keepDone: true });
-  const view = currentView(c);
   // What a screen reader hears, whichever way the answer is swapped in (the Move menu or t / m).
   const said = <Announce words={`“${task.title}” moved to ${target.words}.`} />;
-  if (shown && view === "/upcoming") {
-    c.header("HX-Retarget", "#view-results");
-    c.header("HX-Reswap", "outerHTML");
-    return c.html(
-      <>
-        {await viewResultsFragment(c, view)}
-        {said}
-      </>,
-    );
-  }
+  const redrawn = await redrawIfUpcoming(c, shown, { extra: said });
+  if (redrawn) return redrawn;
   const ctx = itemContext(b.now, user.timezone, listUrl(currentListFilter(c)));
   // htmx swaps nothing for an answer of out-of-band elements alone: the row is deleted instead.
   if (!shown) c.header("HX-Reswap", "delete");

@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import type { Child } from "hono/jsx";
 import type { DoneEntry, NavCounts } from "../db/task-views.js";
 import { formatDate } from "../tasks/format.js";
 import { dayHeading, emptyDaysText, UPCOMING_DAYS, type UpcomingGroup } from "../tasks/planning.js";
@@ -138,10 +139,16 @@ export function UpcomingPage(props: { model: UpcomingModel }) {
   );
 }
 
-export function UpcomingResults(props: { model: UpcomingModel }) {
+/** `notice`: a line above the days after a change that redrew them (a completion's Undo, say). */
+export function UpcomingResults(props: { model: UpcomingModel; notice?: Child }) {
   const { groups, ctx, daysCut } = props.model;
   return (
     <Results label="Upcoming tasks">
+      {props.notice ? (
+        <ul class="tasks notices" {...ROW_HTMX}>
+          {props.notice}
+        </ul>
+      ) : null}
       {groups ? (
         groups.map((group) =>
           group.kind === "day" ? (
