@@ -76,7 +76,7 @@ describe.each([
     expect(await page.locator("main").textContent()).toContain(account.email);
     expect(await banner(page).count()).toBe(1);
     await page.getByRole("button", { name: "Confirm my address" }).click();
-    await page.waitForURL(/\/tasks$/);
+    await page.waitForURL(/\/today$/);
     expect(await page.locator("main > p.notice[role=status]").textContent()).toBe("Your address is confirmed.");
     expect(await page.locator("#verify-banner").count()).toBe(0);
 
@@ -135,7 +135,7 @@ describe.each(["light", "dark"] as const)("axe, %s colour scheme", (colorScheme)
     await page.goto(newest!);
     await check("confirm your address");
     await page.getByRole("button", { name: "Confirm my address" }).click();
-    await page.waitForURL(/\/tasks$/);
+    await page.waitForURL(/\/today$/);
     await check("address confirmed notice");
     await page.goto(newest!);
     await check("link already used");

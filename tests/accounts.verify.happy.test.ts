@@ -81,10 +81,11 @@ describe("following the link", () => {
     t.clock.advance(HOUR);
     const confirmed = await browser.post(path);
     expect(confirmed.status).toBe(303);
-    expect(location(confirmed)).toBe("/tasks");
+    // Where signing in lands.
+    expect(location(confirmed)).toBe("/today");
     expect((await userByEmail(t, email)).emailVerifiedAt).toEqual(t.clock.now());
 
-    const next = await pageText(browser, "/tasks");
+    const next = await pageText(browser, "/today");
     expect(next).toContain("Your address is confirmed.");
     expect(next).not.toContain(BANNER);
     // The notice is shown once.
@@ -98,10 +99,10 @@ describe("following the link", () => {
     expect((await elsewhere.get(path)).status).toBe(200);
     const res = await elsewhere.post(path);
     expect(res.status).toBe(303);
-    expect(location(res)).toBe("/tasks");
-    const login = await elsewhere.get("/tasks");
-    expect(location(login)).toBe("/login?next=%2Ftasks");
-    expect(await pageText(elsewhere, "/login?next=%2Ftasks")).toContain("Your address is confirmed. Log in to continue.");
+    expect(location(res)).toBe("/today");
+    const login = await elsewhere.get("/today");
+    expect(location(login)).toBe("/login?next=%2Ftoday");
+    expect(await pageText(elsewhere, "/login?next=%2Ftoday")).toContain("Your address is confirmed. Log in to continue.");
     expect((await userByEmail(t, email)).emailVerifiedAt).not.toBeNull();
   });
 

@@ -45,7 +45,7 @@ export async function confirmAddress(page: Page) {
   expect(link, "a /verify link in the mail").toBeTruthy();
   await page.goto(link!);
   await page.getByRole("button", { name: "Confirm my address" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await page.waitForURL(/\/today$/);
   // The "confirmed" notice shows once; a fresh task list is where registering used to end.
   await page.goto("/tasks");
 }

@@ -83,9 +83,9 @@ verifyRoutes.post("/:token", async (c) => {
   const viewer = c.var.user;
   // Someone else's link opened in this browser: confirm it in words, not with this person's task list.
   if (viewer && viewer.id !== row.userId) return c.render(<AddressConfirmedPage email={row.email} />, { title: "Address confirmed" });
-  // Signed out, /tasks leads through the login page, which shows the notice.
+  // Where signing in lands. Signed out, it leads through the login page, which shows the notice.
   setNotice(c, deps.config, "verified");
-  return c.redirect("/tasks", 303);
+  return c.redirect("/today", 303);
 });
 
 /** What the link in the URL is worth. An altered secret is the same as no such link. */
