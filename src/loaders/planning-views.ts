@@ -1,14 +1,12 @@
 import type { Context } from "hono";
 import { textToBase64Url } from "../bytes.js";
 import type { Task } from "../db/schema.js";
-import { doneView, navCountsWith, noDateView, todayView, upcomingView, type DoneEntry, type NavCounts, type ViewCursor } from "../db/task-views.js";
-import { statusCountsSql, type CountsByStatus } from "../db/tasks.js";
+import { doneView, noDateView, todayView, upcomingView, type DoneEntry, type NavCounts, type ViewCursor } from "../db/task-views.js";
 import type { SignedInEnv } from "../deps.js";
 import { currentPage } from "../http/render.js";
 import { parseCursor } from "../tasks/cursor.js";
 import { dueWindows } from "../tasks/due.js";
 import { groupUpcoming, planningBounds, type PlanningBounds } from "../tasks/planning.js";
-import type { TaskFilter } from "../db/task-query.js";
 import type { DoneModel, NoDateModel, TodayModel, UpcomingModel } from "../views/planning-views.js";
 import { currentListFilter, itemContext, taskView } from "./task-list.js";
 
@@ -137,18 +135,4 @@ function stillInFilter(c: Context<SignedInEnv>, task: Task): boolean {
   if (filter.due === "overdue") return at < w.now;
   if (filter.due === "today") return at >= w.todayStart && at <= w.todayEnd;
   return at >= w.now && at <= w.weekEnd;
-}
-
-/**
- * The counts a row action refreshes out of band, from one statement: the navigation's, and on the
- * All view the status counts under its filter too.
- */
-export async function loadRowCounts(c: Context<SignedInEnv>): Promise<{ nav: NavCounts; path: string | null; list: { filter: TaskFilter; counts: CountsByStatus } | null }> {
-  const user = c.var.user;
-  const path = currentPage(c)?.pathname ?? null;
-  const onList = path === "/tasks";
-  const filter = currentListFilter(c);
-  const statusSql = onList ? statusCountsSql(user.id, filter, dueWindows(c.var.deps.clock.now(), user.timezone)) : undefined;
-  const { nav, extra } = await navCountsWith(c.var.db, user.id, bounds(c), statusSql, onList && filter.q !== "");
-  return { nav, path, list: onList ? { filter, counts: extra as CountsByStatus } : null };
 }

@@ -8,7 +8,7 @@ import { readForm } from "../http/form.js";
 import { pageOrFragment, returnPath, wantsFragment } from "../http/render.js";
 import { requireUser } from "../http/session-middleware.js";
 import { UUID } from "../ids.js";
-import { countsAfterSql, CountsAfterOob } from "../loaders/counts-after.js";
+import { countsAfterSql, CountsAfterOob } from "../loaders/row-counts.js";
 import { currentView, stillShown } from "../loaders/planning-views.js";
 import { currentListFilter, itemContext, listUrl, taskView } from "../loaders/task-list.js";
 import { formatDate } from "../tasks/format.js";

@@ -13,7 +13,7 @@ import { describeDue } from "../tasks/format.js";
 import { nextMonday, rescheduleTarget } from "../tasks/planning.js";
 import { ReschedulePage } from "../views/reschedule.js";
 import { TaskItem } from "../views/task-item.js";
-import { countsOob } from "./tasks.js";
+import { countsOob } from "../loaders/row-counts.js";
 import { redrawIfUpcoming } from "./planning-views.js";
 
 // Reschedule in one click (issue #13): POST /tasks/:id/reschedule with `to` = today, tomorrow,

@@ -13,16 +13,15 @@ import { parseFilter } from "../tasks/filters.js";
 import { emptyTaskForm, taskFormFrom, taskFormOf, validateTask, type TaskErrors, type TaskForm } from "../tasks/task-input.js";
 import { TaskFormView } from "../views/task-form.js";
 import { TaskItem } from "../views/task-item.js";
-import { StatusCounts, TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
+import { TaskListPage, TaskResults, TaskRows } from "../views/task-list.js";
 import { DeleteConfirmPage, TaskPage } from "../views/task-page.js";
 import { TaskReminders } from "../views/task-reminders.js";
 import { taskHistory } from "../db/reminder-history.js";
 import { repeatPanel } from "../loaders/repeat-panel.js";
 import { nextReminderFor } from "../reminders/slots.js";
-import { currentView, loadRowCounts, stillShown } from "../loaders/planning-views.js";
-import { ViewNav } from "../views/view-nav.js";
+import { currentView, stillShown } from "../loaders/planning-views.js";
 import { completeTask, skipOccurrence } from "../recurrence/advance.js";
-import { countsAfterSql } from "../loaders/counts-after.js";
+import { countsAfterSql, countsOob } from "../loaders/row-counts.js";
 import { movedAnswer } from "./completions.js";
 import { currentListFilter, fromListPage, itemContext, listUrl, loadList, loadRows, taskView } from "../loaders/task-list.js";
 
@@ -188,17 +187,6 @@ async function rowOrRedirect(c: Context<SignedInEnv>, task: Task, back: string) 
       {shown ? <TaskItem task={taskView(task)} ctx={ctx} /> : null}
       {await countsOob(c)}
     </>,
-  );
-}
-
-/** The counts beside the list (on All) and the navigation's, refreshed out of band from one statement. */
-export async function countsOob(c: Context<SignedInEnv>) {
-  const { nav, path, list } = await loadRowCounts(c);
-  return (
-    <>
-      {list ? <StatusCounts filter={list.filter} counts={list.counts} oob /> : null}
-      <ViewNav counts={nav} current={path} oob />
-    </>
   );
 }
 
