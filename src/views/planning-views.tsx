@@ -7,11 +7,11 @@ import { addDays } from "../tasks/due.js";
 import type { TaskView } from "./models.js";
 import { QuickAddForm } from "./quick-add.js";
 import { SharedMoveMenu } from "./reschedule.js";
-import { ROW_HTMX, TaskItem, type ItemContext } from "./task-item.js";
+import { ROW_HTMX, TaskItems, type ItemContext } from "./task-item.js";
 
 // Today, Upcoming, No date and Done (issue #13). Each page is its heading, quick add and the view's
 // results region (#view-results); an htmx request for the view gets that region alone, with the
-// navigation's counts out of band. Rows are the list's own TaskItem, so every row action works here.
+// navigation's counts out of band. Rows are the list's own (TaskItems), so every row action works here.
 
 export interface TodayModel {
   today: string;
@@ -53,9 +53,7 @@ export interface DoneModel {
 function Rows(props: { tasks: TaskView[]; ctx: ItemContext }) {
   return (
     <ul class="tasks" {...ROW_HTMX}>
-      {props.tasks.map((task) => (
-        <TaskItem task={task} ctx={props.ctx} />
-      ))}
+      <TaskItems tasks={props.tasks} ctx={props.ctx} />
     </ul>
   );
 }
@@ -187,9 +185,7 @@ export function LaterRows(props: { model: UpcomingModel }) {
   const { later, ctx, laterNext } = props.model;
   return (
     <>
-      {later.map((task) => (
-        <TaskItem task={task} ctx={ctx} />
-      ))}
+      <TaskItems tasks={later} ctx={ctx} />
       <MoreRow url={laterNext ? `/upcoming?cursor=${laterNext}` : null} />
     </>
   );
@@ -225,9 +221,7 @@ export function NoDateRows(props: { model: NoDateModel }) {
   const { tasks, ctx, nextCursor } = props.model;
   return (
     <>
-      {tasks.map((task) => (
-        <TaskItem task={task} ctx={ctx} />
-      ))}
+      <TaskItems tasks={tasks} ctx={ctx} />
       <MoreRow url={nextCursor ? `/no-date?cursor=${nextCursor}` : null} />
     </>
   );
