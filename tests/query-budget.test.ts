@@ -12,14 +12,15 @@ const READ_BUDGET = 3;
 // Creating, editing, completing, reopening, deleting a task: session, the write, the list or counts.
 const TASK_WRITE_BUDGET = 3;
 const WRITE_BUDGET = 4;
-// Registration (issue #11): the per-network registration limit (its claim, then the count: 2), then
-// one transaction holding the user, the check that the address is not held for an undo of an
-// address change, the first verification link, that link's mail and the session, so that none
-// exists without the others (5, plus its BEGIN and COMMIT: real round trips on every
-// driver, though only node-postgres's Drizzle session counts them). Right after the response the
-// mail goes out: claimed, delivered (the dev mailbox: one insert) and finished (3 more, off the
-// response's path).
-const REGISTER_BUDGET = 2 + 5 + 2;
+// Registration (issue #11): the per-network registration limit (in a transaction at READ
+// COMMITTED: its advisory lock, then the count that records the claim: 2, plus BEGIN and COMMIT;
+// postgres.js and PGlite set the isolation level in a statement of its own), then one transaction
+// holding the user, the check that the address is not held for an undo of an address change, the
+// first verification link, that link's mail and the session, so that none exists without the
+// others (5, plus its BEGIN and COMMIT). BEGIN and COMMIT are real round trips on every driver,
+// though only node-postgres's Drizzle session counts them. Right after the response the mail goes
+// out: claimed, delivered (the dev mailbox: one insert) and finished (3 more, off the response's path).
+const REGISTER_BUDGET = 2 + 2 + 5 + 2;
 const ACCOUNT_MAIL_SEND = 3;
 
 /**

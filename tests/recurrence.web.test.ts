@@ -187,6 +187,19 @@ describe("recurrence: happy paths", () => {
     expect(await completionsOf(id)).toHaveLength(1);
   });
 
+  it("on Upcoming the last occurrence of a series stays in place, done, where it can be reopened", async () => {
+    const { browser } = await signedIn(t);
+    const id = await repeating(browser, { repeat: "daily", repeat_end: "count", repeat_count: "2" }, "2026-12-02");
+    await browser.post(`/tasks/${id}/complete`);
+    expect(await dbTask(t, id)).toMatchObject({ status: "todo", dueDate: "2026-12-03", occurrence: 2 });
+    const res = await browser.post(`/tasks/${id}/complete`, {}, { htmx: "/upcoming" });
+    expect(res.headers.get("HX-Retarget")).toBeNull();
+    const html = await res.text();
+    expect(html).toMatch(new RegExp(`^<li id="task-${id}" class="[^"]*is-done`));
+    expect(html).toContain(`aria-label="Reopen “Rent”"`);
+    expect(await dbTask(t, id)).toMatchObject({ status: "done", occurrence: 2 });
+  });
+
   it("a monthly task on the 31st falls on the last day of shorter months", async () => {
     t.clock.set("2027-01-30T10:00:00Z");
     const { browser } = await signedIn(t);

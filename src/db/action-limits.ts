@@ -27,6 +27,8 @@ export async function takeActionSlots(
   const a = actionLimits;
   const payload = JSON.stringify(subjects.map((s) => ({ subject: s.subject, max: s.max, since: s.since.toISOString() })));
   const wanted = sql`json_to_recordset(${payload}::json) as w(subject text, max int, since timestamptz)`;
+  // Pinned: under REPEATABLE READ (a server's default could say so) the count's snapshot would be
+  // the lock statement's, taken before its wait, and a burst would pass again.
   const counted = await db.transaction(async (tx) => {
     await tx.execute(sql`
       select pg_advisory_xact_lock(hashtextextended(${action} || ':' || s.subject, 0))
@@ -45,7 +47,7 @@ export async function takeActionSlots(
         )
         select max, n, oldest from counted`),
     );
-  });
+  }, { isolationLevel: "read committed" });
   // The counts are of the actions before this one: at the limit already means refused.
   const over = counted.filter((r) => Number(r.n) >= Number(r.max));
   if (over.length === 0) return { allowed: true, oldest: [] };

@@ -70,7 +70,9 @@ export async function movedAnswer(c: Context<SignedInEnv>, moved: { task: Task; 
   const shown = !currentView(c) || stillShown(c, task, { keepDone: true });
   const words = movedWords(kind, task.title, task.status === "done" ? null : task.dueDate);
   const notice = <CompletionNotice words={words} completionId={completionId} as="li" title={task.title} />;
-  const redrawn = await redrawIfUpcoming(c, shown, { notice });
+  // The last occurrence of a series leaves the task done: Upcoming lists open tasks only, so its
+  // row stays in place, done, where it can be reopened.
+  const redrawn = await redrawIfUpcoming(c, shown && task.status !== "done", { notice });
   if (redrawn) return redrawn;
   return c.html(
     <>
