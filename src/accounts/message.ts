@@ -1,4 +1,5 @@
 import { escapeHtml } from "../views/escape-html.js";
+
 // Account mail is short and always the same shape: a greeting, a few paragraphs, at most one
 // button (its address also written out, for text-only clients), and why the mail came.
 
@@ -16,7 +17,6 @@ export interface ComposedAccountMessage {
   html: string;
   text: string;
 }
-
 
 /** Both parts of an account mail, from the same words. */
 export function composeAccountMessage(input: AccountMessageInput): ComposedAccountMessage {
